@@ -1,0 +1,115 @@
+/**
+ * @file bank/handle.h
+ * @brief Opening and closing a bank, its options, its clock and its principal.
+ *
+ * A bank lives in one SQLite file (or in memory). bank_open() creates the schema in an
+ * empty file and migrates an older one in a single transaction; it refuses a file that
+ * is not a libbank database or that a newer libbank wrote. One handle per thread; many
+ * handles and processes may share one file.
+ */
+#ifndef BANK_HANDLE_H
+#define BANK_HANDLE_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** How hard a commit works to survive a power cut. */
+typedef enum bank_durability {
+	BANK_DURABILITY_FULL = 0,  /**< fsync at every commit (SQLite synchronous=FULL): the default */
+	BANK_DURABILITY_NORMAL = 1 /**< WAL synchronous=NORMAL: a power cut may lose the last commits, never corrupts */
+} bank_durability;
+
+/**
+ * A clock: returns the current time in microseconds since the epoch (UTC).
+ * Injected through bank_options for tests and harnesses.
+ */
+typedef bank_time (*bank_clock_fn)(void *ctx);
+
+/** Current version of bank_options; bank_options_init() sets it. */
+#define BANK_OPTIONS_VERSION 1
+
+/** Options of bank_open(). Always start from BANK_OPTIONS_INIT or bank_options_init(). */
+typedef struct bank_options {
+	unsigned int version;       /**< BANK_OPTIONS_VERSION */
+	bank_durability durability; /**< default BANK_DURABILITY_FULL */
+	int busy_timeout_ms;        /**< how long to wait for another writer; default 5000 */
+	const char *timezone;       /**< "UTC" (default when NULL) or a fixed offset "+05:30" / "-08:00" */
+	bank_clock_fn clock;        /**< NULL: the system clock */
+	void *clock_ctx;            /**< passed to @ref clock */
+	int id_seeded;              /**< nonzero: generated ids and account numbers come from @ref id_seed */
+	uint64_t id_seed;           /**< seed of the deterministic id generator (when id_seeded) */
+	int no_create;              /**< nonzero: fail with BANK_ENOTFOUND instead of creating a missing file */
+} bank_options;
+
+/** Static initializer of bank_options with every default. */
+#define BANK_OPTIONS_INIT {BANK_OPTIONS_VERSION, BANK_DURABILITY_FULL, 5000, NULL, NULL, NULL, 0, 0, 0}
+
+/**
+ * Fills @p opts with the defaults for @p version (pass BANK_OPTIONS_VERSION).
+ * @return BANK_OK, or BANK_EINVAL for an unknown version
+ */
+BANK_EXTERN(int) bank_options_init(bank_options *opts, unsigned int version) BANK_NONNULL(1);
+
+/**
+ * Opens (creating or migrating as needed) the bank at @p path.
+ *
+ * @param out receives the handle, to be closed with bank_close(); NULL on failure
+ * @param path a file path, or ":memory:" for a private in-memory bank (one handle only;
+ *        no WAL there)
+ * @param opts options, or NULL for the defaults
+ * @return BANK_OK; BANK_EINVAL (bad option, unknown time zone); BANK_ENOTFOUND (missing
+ *         file with no_create); BANK_ECORRUPT (not a libbank database, or one written
+ *         by a newer libbank); BANK_EBUSY; BANK_EIO; BANK_ENOMEM
+ */
+BANK_EXTERN(int) bank_open(bank **out, const char *path, const bank_options *opts) BANK_WARN_UNUSED;
+
+/** Closes @p b and frees everything it owns. NULL is a no-op. */
+BANK_EXTERN(void) bank_close(bank *b);
+
+/** The schema version this library writes (PRAGMA user_version). */
+BANK_EXTERN(int) bank_schema_version(void);
+
+/** The current time by the handle's clock, never earlier than the last time it returned. */
+BANK_EXTERN(bank_time) bank_now(bank *b) BANK_NONNULL(1);
+
+/** The name of the principal the handle acts as ("system" for the system principal). */
+BANK_EXTERN(const char *) bank_principal(const bank *b) BANK_NONNULL(1);
+
+/**
+ * Makes the handle act as the system principal: the embedding program's own jobs.
+ * The access-control module adds user principals behind the same authorization check.
+ * @return BANK_OK
+ */
+BANK_EXTERN(int) bank_principal_set_system(bank *b) BANK_NONNULL(1);
+
+/**
+ * Formats @p t as RFC 3339 in UTC with microseconds: "2026-11-24T11:13:24.000000Z".
+ * @return BANK_OK, or BANK_ELIMIT when @p size < BANK_TIME_SIZE or the year leaves 0001..9999
+ */
+BANK_EXTERN(int) bank_time_format(char *buf, size_t size, bank_time t) BANK_WARN_UNUSED;
+
+/**
+ * Parses RFC 3339 ("2026-11-24T11:13:24Z", "2026-11-24T12:13:24.5+01:00").
+ * @return BANK_OK or BANK_EINVAL
+ */
+BANK_EXTERN(int) bank_time_parse(bank_time *out, const char *text) BANK_WARN_UNUSED;
+
+/** Parses "YYYY-MM-DD" (a real calendar date). @return BANK_OK or BANK_EINVAL */
+BANK_EXTERN(int) bank_date_parse(bank_date *out, const char *text) BANK_WARN_UNUSED;
+
+/** Formats a date as "YYYY-MM-DD". @return BANK_OK or BANK_ELIMIT when size < 11 */
+BANK_EXTERN(int) bank_date_format(char *buf, size_t size, bank_date d) BANK_WARN_UNUSED;
+
+/** The first instant of date @p d in the bank's time zone. */
+BANK_EXTERN(bank_time) bank_date_start(const bank *b, bank_date d) BANK_NONNULL(1);
+
+/** The date in the bank's time zone that contains instant @p t. */
+BANK_EXTERN(bank_date) bank_date_of(const bank *b, bank_time t) BANK_NONNULL(1);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,195 @@
+/*
+ * internal.h: what lib/ files share and no one else sees.
+ *
+ * Layers (arrows point down only):
+ *   domain: branch product customer account ledger report verify audit
+ *   core:   error money currency timeutil json id db schema handle
+ * Only db.c calls SQLite. Domain files reach the database through the bank__q_* and
+ * bank__tx_* helpers below, which keep SQLite's extended code in the error record.
+ */
+#ifndef BANK_INTERNAL_H
+#define BANK_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bank.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define BANK__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define BANK__PRINTF(f, a)
+#endif
+
+/* ---- Errors (error.c) ---- */
+
+/** Sets this thread's last error and returns @p code (so: return bank__err(...)). */
+int bank__err(int code, const char *fmt, ...) BANK__PRINTF(2, 3);
+/** Same, recording SQLite's extended result code too. */
+int bank__err_sqlite(int code, int sqlite_code, const char *fmt, ...) BANK__PRINTF(3, 4);
+/** bank__err(BANK_ENOMEM, ...). */
+int bank__oom(void);
+
+/* ---- Memory and strings ---- */
+
+/** strdup that returns NULL only when @p s is NULL or memory is out. */
+char *bank__strdup(const char *s);
+/** strdup of s, or of "" when s is NULL. */
+char *bank__strdup0(const char *s);
+
+/** A growable string (for JSON details, messages). */
+typedef struct bank__buf {
+	char *data;
+	size_t len, cap;
+	bool failed; /* an allocation failed: data is unusable */
+} bank__buf;
+
+void bank__buf_init(bank__buf *b);
+void bank__buf_free(bank__buf *b);
+void bank__buf_puts(bank__buf *b, const char *s);
+void bank__buf_putc(bank__buf *b, char c);
+void bank__buf_printf(bank__buf *b, const char *fmt, ...) BANK__PRINTF(2, 3);
+/** Appends @p s as a JSON string literal with quotes (NULL gives null). */
+void bank__buf_json_str(bank__buf *b, const char *s);
+
+/**
+ * JSON object builder for audit details: bank__json_begin, then key/value calls,
+ * then bank__json_end. Keys are trusted literals.
+ */
+void bank__json_begin(bank__buf *b);
+void bank__json_str(bank__buf *b, const char *key, const char *value);
+void bank__json_int(bank__buf *b, const char *key, int64_t value);
+void bank__json_end(bank__buf *b);
+
+/* ---- Time (timeutil.c) ---- */
+
+/** Parses a time zone spec: "UTC", "Z" or "+HH:MM"/"-HH:MM". Offset in seconds east. */
+int bank__tz_parse(int32_t *offset_seconds, const char *spec);
+/** The system clock in microseconds. */
+bank_time bank__clock_system(void);
+
+/* ---- Ids (id.c) ---- */
+
+/** A random-number source: libsodium, or a deterministic stream from a seed. */
+typedef struct bank__rng {
+	bool seeded;
+	uint64_t state[4];
+} bank__rng;
+
+void bank__rng_init(bank__rng *r, bool seeded, uint64_t seed);
+void bank__rng_bytes(bank__rng *r, void *buf, size_t n);
+uint64_t bank__rng_u64(bank__rng *r);
+/** A UUIDv7 for time @p now, strictly greater than @p last (36 chars + NUL). */
+void bank__uuid7(bank__rng *r, bank_time now, unsigned char last[16], char out[37]);
+/** Computes the 12-digit number for a 10-digit base (check digits appended). */
+void bank__account_number_make(uint64_t base10, char out[BANK_ACCOUNT_NUMBER_SIZE]);
+
+/* ---- Database (db.c) ---- */
+
+/** A prepared statement from the handle's cache (an opaque sqlite3_stmt). */
+typedef struct bank__q bank__q;
+
+struct sqlite3;
+
+/**
+ * Returns the cached statement for @p sql, preparing it on first use. @p sql must be a
+ * string literal (its address is the cache key). The statement is reset and its
+ * bindings cleared. Returns NULL and sets the error on failure.
+ */
+bank__q *bank__q_get(bank *b, const char *sql);
+/** Bind by 1-based index. Errors surface at bank__q_step. */
+void bank__q_int(bank__q *q, int i, int64_t v);
+void bank__q_text(bank__q *q, int i, const char *v); /* NULL binds NULL; copied */
+void bank__q_null(bank__q *q, int i);
+/** Steps: 1 a row, 0 done, < 0 error (set, with SQLite's code). */
+int bank__q_step(bank__q *q);
+/** Step expecting completion (an INSERT/UPDATE): BANK_OK or error. Resets. */
+int bank__q_exec(bank__q *q);
+/** Column readers for the current row. */
+int64_t bank__q_col_int(bank__q *q, int col);
+const char *bank__q_col_text(bank__q *q, int col); /* "" for NULL; valid until next step/reset */
+bool bank__q_col_null(bank__q *q, int col);
+/** Resets the statement (releases its read locks). Safe on NULL. */
+void bank__q_reset(bank__q *q);
+/** Rows changed by the last INSERT/UPDATE/DELETE on the handle. */
+int64_t bank__changes(bank *b);
+/** Executes SQL text with no results (DDL, PRAGMA). */
+int bank__exec(bank *b, const char *sql);
+/**
+ * Maps a failed constraint to a libbank code: UNIQUE -> BANK_EEXISTS and so on; other
+ * SQLite failures -> BANK_EBUSY / BANK_EIO / BANK_ECORRUPT / BANK_ENOMEM.
+ */
+int bank__sqlite_status(int sqlite_code);
+
+/** Begins a write transaction (BEGIN IMMEDIATE, retried on busy within the timeout). */
+int bank__tx_begin(bank *b);
+/** Begins a read transaction (a consistent snapshot for multi-query reads). */
+int bank__tx_begin_read(bank *b);
+int bank__tx_commit(bank *b);
+/** Rolls back; keeps this thread's last error intact. */
+void bank__tx_rollback(bank *b);
+int bank__savepoint(bank *b);
+int bank__savepoint_release(bank *b);
+void bank__savepoint_rollback(bank *b);
+
+/** Runs @p fn inside one write transaction: begin, fn, commit; rollback when fn fails. */
+int bank__write(bank *b, int (*fn)(bank *b, void *ctx), void *ctx);
+
+/* ---- The handle (handle.c) ---- */
+
+#define BANK__STMT_CACHE 128
+
+struct bank {
+	struct sqlite3 *db;
+	char *path;
+	bool memory;
+	bank_durability durability;
+	int busy_timeout_ms;
+	int32_t tz_offset; /* seconds east of UTC */
+	bank_clock_fn clock;
+	void *clock_ctx;
+	bank_time last_now;
+	bank__rng rng;
+	unsigned char last_uuid[16];
+	char principal[64];
+	int tx_depth;
+	struct {
+		const char *sql;
+		void *stmt;
+	} cache[BANK__STMT_CACHE];
+};
+
+/* ---- Schema (schema.c) ---- */
+
+/** Creates or migrates the schema inside one transaction; refuses foreign or newer databases. */
+int bank__schema_migrate(bank *b);
+#define BANK__SCHEMA_VERSION 1
+#define BANK__APPLICATION_ID 0x42414e4b /* "BANK" */
+
+/* ---- Authorization and audit (audit.c) ---- */
+
+/**
+ * The one authorization check every public entry point calls, with an action name
+ * ("account.open") and the object it touches (or NULL). BANK_OK or BANK_EPERM.
+ */
+int bank__authorize(bank *b, const char *action, const char *object);
+/** Appends an audit record inside the current transaction. details: a JSON object or NULL. */
+int bank__audit(bank *b, bank_time at, const char *action, const char *object, const char *details);
+
+/* ---- Shared domain helpers ---- */
+
+/** Checks a branch/product code: 1-16 of [A-Za-z0-9_-]. */
+int bank__check_code(const char *what, const char *code);
+/** Checks display text: 1..max bytes, valid UTF-8, no control characters. */
+int bank__check_text(const char *what, const char *text, size_t max, bool required);
+
+/** Internal account (by branch id, currency, kind), created on first use (in a write tx). */
+int bank__internal_account(bank *b, int64_t branch_id, const char *currency, bank_account_kind kind, int64_t *account_id);
+/** Resolves a customer account number to its row id (with the check-digit test). */
+int bank__account_id(bank *b, const char *number, int64_t *id);
+/** Releases the expired holds of one account (account_id > 0) or of all (0), in the current write tx. */
+int bank__holds_expire(bank *b, int64_t account_id, bank_time now, size_t *released);
+
+#endif
