@@ -23,6 +23,9 @@
 #define BANK__PRINTF(f, a)
 #endif
 
+/** 128-bit integers for intermediate money arithmetic (GCC and Clang). */
+__extension__ typedef __int128 bank__i128;
+
 /* ---- Errors (error.c) ---- */
 
 /** Sets this thread's last error and returns @p code (so: return bank__err(...)). */
@@ -38,6 +41,12 @@ int bank__oom(void);
 char *bank__strdup(const char *s);
 /** strdup of s, or of "" when s is NULL. */
 char *bank__strdup0(const char *s);
+
+/**
+ * Makes room for @p need elements of @p elem_size in *arrp (a pointer to the array
+ * pointer), doubling *cap. BANK_OK or BANK_ENOMEM (the array is unchanged).
+ */
+int bank__grow(void *arrp, size_t elem_size, size_t need, size_t *cap);
 
 /** A growable string (for JSON details, messages). */
 typedef struct bank__buf {
@@ -113,6 +122,8 @@ const char *bank__q_col_text(bank__q *q, int col); /* "" for NULL; valid until n
 bool bank__q_col_null(bank__q *q, int col);
 /** Resets the statement (releases its read locks). Safe on NULL. */
 void bank__q_reset(bank__q *q);
+/** Row id of the last INSERT on the handle. */
+int64_t bank__last_rowid(bank *b);
 /** Rows changed by the last INSERT/UPDATE/DELETE on the handle. */
 int64_t bank__changes(bank *b);
 /** Executes SQL text with no results (DDL, PRAGMA). */
@@ -133,6 +144,13 @@ void bank__tx_rollback(bank *b);
 int bank__savepoint(bank *b);
 int bank__savepoint_release(bank *b);
 void bank__savepoint_rollback(bank *b);
+
+/** Opens the connection (b->busy_timeout_ms set); BANK_ENOTFOUND when missing and !create. */
+int bank__db_open(bank *b, const char *path, bool create);
+/** Finalizes cached statements and closes the connection. */
+void bank__db_close(bank *b);
+/** Finalizes every cached statement. */
+void bank__db_cache_clear(bank *b);
 
 /** Runs @p fn inside one write transaction: begin, fn, commit; rollback when fn fails. */
 int bank__write(bank *b, int (*fn)(bank *b, void *ctx), void *ctx);
@@ -189,6 +207,10 @@ int bank__check_text(const char *what, const char *text, size_t max, bool requir
 int bank__internal_account(bank *b, int64_t branch_id, const char *currency, bank_account_kind kind, int64_t *account_id);
 /** Resolves a customer account number to its row id (with the check-digit test). */
 int bank__account_id(bank *b, const char *number, int64_t *id);
+/** available = balance - pending - min_balance + overdraft for customers (clamped), balance otherwise. */
+int64_t bank__available(int kind, int64_t balance, int64_t pending, int64_t min_balance, int64_t overdraft);
+/** Releases an account's expired holds (own write transaction when needed). */
+int bank__account_touch(bank *b, const char *number);
 /** Releases the expired holds of one account (account_id > 0) or of all (0), in the current write tx. */
 int bank__holds_expire(bank *b, int64_t account_id, bank_time now, size_t *released);
 

@@ -145,3 +145,19 @@ void bank__json_end(bank__buf *b)
 {
 	bank__buf_putc(b, '}');
 }
+
+int bank__grow(void *arrp, size_t elem_size, size_t need, size_t *cap)
+{
+	void **arr = arrp;
+	if (need <= *cap)
+		return BANK_OK;
+	size_t ncap = *cap ? *cap : 8;
+	while (ncap < need)
+		ncap *= 2;
+	void *p = realloc(*arr, ncap * elem_size);
+	if (p == NULL)
+		return bank__oom();
+	*arr = p;
+	*cap = ncap;
+	return BANK_OK;
+}

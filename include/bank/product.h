@@ -50,7 +50,7 @@ typedef struct bank_product_spec {
 	const char *currency;     /**< required, a known ISO 4217 code */
 	int64_t min_balance;      /**< >= 0 */
 	int64_t rate;             /**< 0 .. BANK_RATE_MAX */
-	int64_t overdraft;        /**< >= 0; min_balance and overdraft are not both nonzero */
+	int64_t overdraft;        /**< >= 0 */
 } bank_product_spec;
 
 /** Static initializer of bank_product_spec. */

@@ -1,0 +1,127 @@
+/*
+ * handle.c: opening and closing a bank; its clock, id generator and principal.
+ *
+ * Open: check options, open the connection, set the pragmas (WAL for files,
+ * synchronous by durability, foreign keys on), then create or migrate the schema in one
+ * transaction. The handle's clock never runs backwards: bank_now() returns at least the
+ * last value it returned, so journal times follow journal order.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+
+const char *bank_libversion(void)
+{
+	return BANK_VERSION;
+}
+
+int bank_libversion_number(void)
+{
+	return BANK_VERSION_NUMBER;
+}
+
+int bank_options_init(bank_options *opts, unsigned int version)
+{
+	if (version != BANK_OPTIONS_VERSION)
+		return bank__err(BANK_EINVAL, "unknown bank_options version %u", version);
+	bank_options init = BANK_OPTIONS_INIT;
+	*opts = init;
+	return BANK_OK;
+}
+
+static int setup(bank *b)
+{
+	char sql[256];
+	int rc;
+	if (!b->memory) {
+		if ((rc = bank__exec(b, "PRAGMA journal_mode = WAL")) != BANK_OK)
+			return rc;
+	}
+	snprintf(sql, sizeof sql,
+		 "PRAGMA synchronous = %s; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;"
+		 "PRAGMA temp_store = MEMORY",
+		 b->durability == BANK_DURABILITY_FULL ? "FULL" : "NORMAL");
+	return bank__exec(b, sql);
+}
+
+int bank_open(bank **out, const char *path, const bank_options *opts)
+{
+	if (out == NULL)
+		return bank__err(BANK_EMISUSE, "bank_open: out is NULL");
+	*out = NULL;
+	if (path == NULL || path[0] == '\0')
+		return bank__err(BANK_EINVAL, "bank_open: no path (use \":memory:\" for an in-memory bank)");
+	bank_options def = BANK_OPTIONS_INIT;
+	if (opts == NULL)
+		opts = &def;
+	if (opts->version != BANK_OPTIONS_VERSION)
+		return bank__err(BANK_EINVAL, "unknown bank_options version %u", opts->version);
+	if (opts->durability != BANK_DURABILITY_FULL && opts->durability != BANK_DURABILITY_NORMAL)
+		return bank__err(BANK_EINVAL, "unknown durability %d", (int)opts->durability);
+	if (opts->busy_timeout_ms < 0)
+		return bank__err(BANK_EINVAL, "busy_timeout_ms is negative");
+	int32_t tz;
+	int rc = bank__tz_parse(&tz, opts->timezone);
+	if (rc != BANK_OK)
+		return rc;
+	if (sodium_init() < 0)
+		return bank__err(BANK_EIO, "libsodium failed to initialize");
+
+	bank *b = calloc(1, sizeof *b);
+	if (b == NULL)
+		return bank__oom();
+	b->path = bank__strdup(path);
+	if (b->path == NULL) {
+		free(b);
+		return bank__oom();
+	}
+	b->memory = strcmp(path, ":memory:") == 0;
+	b->durability = opts->durability;
+	b->busy_timeout_ms = opts->busy_timeout_ms;
+	b->tz_offset = tz;
+	b->clock = opts->clock;
+	b->clock_ctx = opts->clock_ctx;
+	bank__rng_init(&b->rng, opts->id_seeded != 0, opts->id_seed);
+	snprintf(b->principal, sizeof b->principal, "system");
+
+	if ((rc = bank__db_open(b, path, !opts->no_create)) != BANK_OK ||
+	    (rc = setup(b)) != BANK_OK || (rc = bank__schema_migrate(b)) != BANK_OK) {
+		bank_close(b);
+		return rc;
+	}
+	*out = b;
+	return BANK_OK;
+}
+
+void bank_close(bank *b)
+{
+	if (b == NULL)
+		return;
+	bank__db_close(b);
+	free(b->path);
+	free(b);
+}
+
+bank_time bank_now(bank *b)
+{
+	bank_time t = b->clock ? b->clock(b->clock_ctx) : bank__clock_system();
+	if (t < b->last_now)
+		t = b->last_now;
+	b->last_now = t;
+	return t;
+}
+
+const char *bank_principal(const bank *b)
+{
+	return b->principal;
+}
+
+int bank_principal_set_system(bank *b)
+{
+	snprintf(b->principal, sizeof b->principal, "system");
+	return BANK_OK;
+}
