@@ -21,5 +21,6 @@
 #include "bank/account.h"
 #include "bank/ledger.h"
 #include "bank/report.h"
+#include "bank/interest.h"
 
 #endif

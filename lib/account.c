@@ -9,6 +9,8 @@
  *        \                              /
  *         +--- close: zero balance, no active hold ---> closed (final)
  *
+ * Closing first accrues and posts the account's interest to the day before (interest.c),
+ * so the zero-balance check sees it.
  * Every change of product, branch, customer, name, status or freeze flags appends an
  * account_edit row (field, old, new, principal, time) and an audit record in the same
  * transaction. Closing archives reason, closer and final balance; the account row and
@@ -310,7 +312,7 @@ static int insert_account(bank *b, bank_account_kind kind, int64_t customer_id, 
 int bank__internal_account(bank *b, int64_t branch_id, const char *currency, bank_account_kind kind,
 			   int64_t *account_id)
 {
-	bank__q *q = bank__q_get(b, "SELECT id FROM account WHERE branch_id = ? AND currency = ? AND kind = ?");
+	bank__q *q = bank__q_get(b, "SELECT id FROM account WHERE branch_id = ? AND currency = ? AND kind = ? AND kind <> 0");
 	if (q == NULL)
 		return bank_error_last()->code;
 	bank__q_int(q, 1, branch_id);
@@ -614,6 +616,10 @@ static int close_account(bank *b, bank_account *a, const char *reason, bank_time
 	int rc = bank__holds_expire(b, a->id, now, NULL);
 	if (rc != BANK_OK)
 		return rc;
+	/* Interest first (interest.c): accrued to yesterday and posted, so the balance that
+	 * must be zero includes it. A refused close rolls the posting back with everything else. */
+	if ((rc = bank__interest_close(b, a->id)) != BANK_OK)
+		return rc;
 	bank__q *q = bank__q_get(b, "SELECT balance, pending FROM account WHERE id = ?");
 	if (q == NULL)
 		return bank_error_last()->code;
@@ -628,8 +634,9 @@ static int close_account(bank *b, bank_account *a, const char *reason, bank_time
 		char amt[BANK_AMOUNT_SIZE];
 		if (bank_amount_format(amt, sizeof amt, balance, a->currency) != BANK_OK)
 			snprintf(amt, sizeof amt, "%lld", (long long)balance);
-		return bank__err(BANK_EINVAL, "account %s has a balance of %s %s; it must be zero to close", a->number,
-				 amt, a->currency);
+		return bank__err(BANK_EINVAL,
+				 "account %s has a balance of %s %s (interest to date included); it must be zero to close",
+				 a->number, amt, a->currency);
 	}
 	q = bank__q_get(b, "UPDATE account SET status = 'closed', frozen = 0, closed_at = ? WHERE id = ?");
 	if (q == NULL)

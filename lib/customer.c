@@ -458,8 +458,16 @@ struct addr_ctx {
 static int set_address_fn(bank *b, void *vctx)
 {
 	struct addr_ctx *c = vctx;
+	bank_time now = bank_now(b);
 	int rc = customer_exists(b, c->id);
 	if (rc != BANK_OK || (rc = address_store(b, c->id, c->a)) != BANK_OK)
+		return rc;
+	bank__q *u = bank__q_get(b, "UPDATE customer SET updated_at = ? WHERE id = ?");
+	if (u == NULL)
+		return bank_error_last()->code;
+	bank__q_int(u, 1, now);
+	bank__q_int(u, 2, c->id);
+	if ((rc = bank__q_exec(u)) != BANK_OK)
 		return rc;
 	bank__buf d;
 	bank__json_begin(&d);
@@ -467,7 +475,7 @@ static int set_address_fn(bank *b, void *vctx)
 	bank__json_end(&d);
 	char object[64];
 	snprintf(object, sizeof object, "customer:%lld", (long long)c->id);
-	rc = d.failed ? bank__oom() : bank__audit(b, bank_now(b), "customer.address", object, d.data);
+	rc = d.failed ? bank__oom() : bank__audit(b, now, "customer.address", object, d.data);
 	bank__buf_free(&d);
 	return rc;
 }

@@ -21,6 +21,16 @@
 #define BANK__PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define BANK__PRINTF(f, a)
+/**
+ * Posts interest inside the caller's write transaction: debits the branch's interest-expense
+ * account, credits the customer @p account (paid even when it is frozen for credits, never
+ * when closed). Same id semantics as every movement (replay returns exists).
+ */
+int bank__ledger_interest(bank *b, const char *account, int64_t amount, const char *id, const char *memo,
+			  bank_time now, bank_transfer **out);
+/** The journal's current time (the clock, never before the last journal entry); in a transaction. */
+int bank__ledger_now(bank *b, bank_time *now);
+
 #endif
 
 /** 128-bit integers for intermediate money arithmetic (GCC and Clang). */
@@ -213,5 +223,37 @@ int64_t bank__available(int kind, int64_t balance, int64_t pending, int64_t min_
 int bank__account_touch(bank *b, const char *number);
 /** Releases the expired holds of one account (account_id > 0) or of all (0), in the current write tx. */
 int bank__holds_expire(bank *b, int64_t account_id, bank_time now, size_t *released);
+
+/**
+ * Posts interest inside the caller's write transaction: debits the branch's interest-expense
+ * account, credits the customer @p account (paid even when it is frozen for credits, never
+ * when closed). Same id semantics as every movement (replay returns exists).
+ */
+int bank__ledger_interest(bank *b, const char *account, int64_t amount, const char *id, const char *memo,
+			  bank_time now, bank_transfer **out);
+/** The journal's current time (the clock, never before the last journal entry); in a transaction. */
+int bank__ledger_now(bank *b, bank_time *now);
+
+/* ---- Interest (interest.c) and the read it needs (report.c) ---- */
+
+/** The posted balance of an account just before time @p t (postings at or after t excluded). */
+int bank__balance_before_time(bank *b, int64_t account_id, bank_time t, int64_t *out);
+/** Checks a product's interest conventions (enum ranges, posting not daily, min >= 0). */
+int bank__interest_check_conventions(bank_day_count dc, bank_balance_method m, bank_period compounding,
+				     bank_period posting, int64_t min_interest_balance);
+/** Sets a product's rate from day @p from on (replacing that day's entry), in the current write tx. */
+int bank__interest_rate_insert(bank *b, int64_t product_id, bank_date from, int64_t rate, bank_time now);
+/** The product's rate in effect today by its schedule. */
+int bank__interest_rate_today(bank *b, int64_t product_id, int64_t *rate);
+/**
+ * Accrues a customer account to yesterday and posts its open period, final (the next one
+ * is not opened): what closing does first, in the caller's write transaction.
+ */
+int bank__interest_close(bank *b, int64_t account_id);
+#ifdef BANK_INTERNAL_TESTS
+/** Test hooks: accounts per run transaction (0: the default), and commits before a run stops (0: never). */
+extern size_t bank__interest_test_batch;
+extern size_t bank__interest_test_stop_after;
+#endif
 
 #endif

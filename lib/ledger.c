@@ -14,7 +14,8 @@
  *
  * Kinds: deposit (cash vault -> customer), withdrawal (customer -> cash vault), transfer,
  * hold (posted = 0: reserves funds, moves nothing), post (settles a hold), void (releases
- * a hold; posted = 0), reversal (the opposite of a posted transfer, naming it in ref).
+ * a hold; posted = 0), reversal (the opposite of a posted transfer, naming it in ref),
+ * interest (the branch's interest-expense account -> customer; see interest.c).
  *
  * Hold lifecycle (hold.status):
  *
@@ -28,9 +29,10 @@
 
 #include "internal.h"
 
-enum kind { K_DEPOSIT, K_WITHDRAWAL, K_TRANSFER, K_HOLD, K_POST, K_VOID, K_REVERSAL };
+enum kind { K_DEPOSIT, K_WITHDRAWAL, K_TRANSFER, K_HOLD, K_POST, K_VOID, K_REVERSAL, K_INTEREST };
 
-static const char *const kind_names[] = {"deposit", "withdrawal", "transfer", "hold", "post", "void", "reversal"};
+static const char *const kind_names[] = {"deposit", "withdrawal", "transfer", "hold", "post", "void", "reversal",
+					  "interest"};
 
 /* One request, as every public entry point and every batch item describes it. */
 struct req {
@@ -314,7 +316,7 @@ static int replay(bank *b, const struct req *r, bank_transfer **out)
 		diff = "debit account";
 	else if (r->credit && strcmp(t->credit, r->credit) != 0)
 		diff = "credit account";
-	else if ((r->amount != 0 || r->kind != K_POST) && r->kind != K_VOID && t->amount != r->amount)
+	else if (r->amount != 0 && t->amount != r->amount) /* 0: the whole hold, or a reversal's original amount */
 		diff = "amount";
 	else if (strcmp(t->memo, memo) != 0 && r->kind != K_VOID && r->kind != K_POST && r->kind != K_REVERSAL)
 		diff = "memo";
@@ -456,11 +458,16 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 
 	switch (r->kind) {
 	case K_DEPOSIT:
-		if ((rc = acct_by_number(b, r->credit, &cr)) != BANK_OK || (rc = check_usable(&cr, false, true)) != BANK_OK)
+	case K_INTEREST:
+		/* Interest is paid even into an account frozen for credits (it is owed); never into a closed one. */
+		if ((rc = acct_by_number(b, r->credit, &cr)) != BANK_OK ||
+		    (rc = check_usable(&cr, false, r->kind == K_DEPOSIT)) != BANK_OK)
 			return rc;
 		if (cr.kind != BANK_ACCOUNT_CUSTOMER)
 			return bank__err(BANK_EINVAL, "account %s is an internal ledger account", cr.number);
-		if ((rc = bank__internal_account(b, cr.branch_id, cr.currency, BANK_ACCOUNT_CASH, &dr.id)) != BANK_OK ||
+		if ((rc = bank__internal_account(b, cr.branch_id, cr.currency,
+						 r->kind == K_DEPOSIT ? BANK_ACCOUNT_CASH : BANK_ACCOUNT_INTEREST_EXPENSE,
+						 &dr.id)) != BANK_OK ||
 		    (rc = acct_by_id(b, dr.id, &dr)) != BANK_OK)
 			return rc;
 		break;
@@ -506,7 +513,7 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 			return bank__err(BANK_EINVAL, "cannot post more than the hold of \"%s\"", r->ref);
 		if ((rc = acct_by_id(b, hold.debit_id, &dr)) != BANK_OK || (rc = acct_by_id(b, hold.credit_id, &cr)) != BANK_OK)
 			return rc;
-		if (r->kind == K_POST && (rc = check_usable(&cr, false, false)) != BANK_OK)
+		if (r->kind == K_POST && (rc = check_usable(&cr, false, true)) != BANK_OK)
 			return rc;
 		ref_seq = hold.seq;
 		break;
@@ -686,6 +693,18 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	}
 	*out = t;
 	return BANK_OK;
+}
+
+int bank__ledger_interest(bank *b, const char *account, int64_t amount, const char *id, const char *memo,
+			  bank_time now, bank_transfer **out)
+{
+	struct req r = {K_INTEREST, NULL, account, amount, id, memo, NULL, 0};
+	return apply(b, &r, now, out);
+}
+
+int bank__ledger_now(bank *b, bank_time *now)
+{
+	return ledger_now(b, now);
 }
 
 /* ---- Single movements ---- */

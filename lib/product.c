@@ -3,6 +3,9 @@
  *
  * A product fixes an account's currency and kind for good; its minimum balance,
  * overdraft limit and rate may be edited (audited) and apply to its accounts from then on.
+ * Its interest conventions (day count, balance method, compounding, posting, minimum
+ * balance to earn) are columns here; its effective-dated rate schedule (product_rate)
+ * belongs to interest.c, which this file calls to seed it and to read today's rate.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +52,9 @@ void bank_product_list_free(bank_product_list *list)
 	free(list);
 }
 
-#define PRODUCT_COLS "id, code, name, kind, currency, min_balance, rate, overdraft, created_at, updated_at"
+#define PRODUCT_COLS                                                                                  \
+	"id, code, name, kind, currency, min_balance, rate, overdraft, created_at, updated_at, day_count," \
+	" balance_method, compounding, posting, min_interest_balance"
 
 static int product_from_row(bank_product **out, bank__q *q)
 {
@@ -66,6 +71,15 @@ static int product_from_row(bank_product **out, bank__q *q)
 	p->overdraft = bank__q_col_int(q, 7);
 	p->created_at = bank__q_col_int(q, 8);
 	p->updated_at = bank__q_col_int(q, 9);
+	/* The CHECK constraints admit only known names. */
+	if (bank_day_count_parse(&p->day_count, bank__q_col_text(q, 10)) != BANK_OK ||
+	    bank_balance_method_parse(&p->balance_method, bank__q_col_text(q, 11)) != BANK_OK ||
+	    bank_period_parse(&p->compounding, bank__q_col_text(q, 12)) != BANK_OK ||
+	    bank_period_parse(&p->posting, bank__q_col_text(q, 13)) != BANK_OK) {
+		bank_product_free(p);
+		return bank__err(BANK_ECORRUPT, "product has unknown interest conventions");
+	}
+	p->min_interest_balance = bank__q_col_int(q, 14);
 	if (!p->code || !p->name) {
 		bank_product_free(p);
 		return bank__oom();
@@ -86,6 +100,10 @@ static int product_fetch(bank_product **out, bank *b, const char *code)
 	else if (rc == 0)
 		rc = bank__err(BANK_ENOTFOUND, "no product with code \"%s\"", code);
 	bank__q_reset(q);
+	if (rc == BANK_OK && (rc = bank__interest_rate_today(b, (*out)->id, &(*out)->rate)) != BANK_OK) {
+		bank_product_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -107,7 +125,8 @@ static int check_spec(const bank_product_spec *s)
 		return bank__err(BANK_EINVAL, "overdraft limit is negative");
 	if (s->rate < 0 || s->rate > BANK_RATE_MAX)
 		return bank__err(BANK_EINVAL, "rate out of range 0..1000%%");
-	return BANK_OK;
+	return bank__interest_check_conventions(s->day_count, s->balance_method, s->compounding, s->posting,
+						s->min_interest_balance);
 }
 
 struct add_ctx {
@@ -121,7 +140,8 @@ static int add_fn(bank *b, void *vctx)
 	const bank_product_spec *s = c->s;
 	bank_time now = bank_now(b);
 	bank__q *q = bank__q_get(b, "INSERT INTO product(code, name, kind, currency, min_balance, rate, overdraft,"
-				    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?8)");
+				    " created_at, updated_at, day_count, balance_method, compounding, posting,"
+				    " min_interest_balance) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13)");
 	if (q == NULL)
 		return bank_error_last()->code;
 	bank__q_text(q, 1, s->code);
@@ -132,10 +152,18 @@ static int add_fn(bank *b, void *vctx)
 	bank__q_int(q, 6, s->rate);
 	bank__q_int(q, 7, s->overdraft);
 	bank__q_int(q, 8, now);
+	bank__q_text(q, 9, bank_day_count_name(s->day_count));
+	bank__q_text(q, 10, bank_balance_method_name(s->balance_method));
+	bank__q_text(q, 11, bank_period_name(s->compounding));
+	bank__q_text(q, 12, bank_period_name(s->posting));
+	bank__q_int(q, 13, s->min_interest_balance);
 	int rc = bank__q_exec(q);
 	if (rc == BANK_EEXISTS)
 		return bank__err(BANK_EEXISTS, "a product with code \"%s\" already exists", s->code);
 	if (rc != BANK_OK)
+		return rc;
+	/* The rate schedule starts on the day of creation. */
+	if ((rc = bank__interest_rate_insert(b, bank__last_rowid(b), bank_date_of(b, now), s->rate, now)) != BANK_OK)
 		return rc;
 	bank__buf d;
 	bank__json_begin(&d);
@@ -146,6 +174,11 @@ static int add_fn(bank *b, void *vctx)
 	bank__json_int(&d, "min_balance", s->min_balance);
 	bank__json_int(&d, "rate", s->rate);
 	bank__json_int(&d, "overdraft", s->overdraft);
+	bank__json_str(&d, "day_count", bank_day_count_name(s->day_count));
+	bank__json_str(&d, "balance_method", bank_balance_method_name(s->balance_method));
+	bank__json_str(&d, "compounding", bank_period_name(s->compounding));
+	bank__json_str(&d, "posting", bank_period_name(s->posting));
+	bank__json_int(&d, "min_interest_balance", s->min_interest_balance);
 	bank__json_end(&d);
 	char object[64];
 	snprintf(object, sizeof object, "product:%s", s->code);
@@ -193,22 +226,50 @@ static int edit_fn(bank *b, void *vctx)
 	if (rc != BANK_OK)
 		return rc;
 	char old[BANK_AMOUNT_SIZE + 200];
-	int64_t v = 0;
+	int64_t v = 0, product_id = p->id;
 	const char *sql = NULL;
+	bool text = false; /* bind the value as text (name and the convention names) */
 	if (strcmp(c->field, "name") == 0) {
 		snprintf(old, sizeof old, "%s", p->name);
 		rc = bank__check_text("product name", c->value, 200, true);
+		text = true;
 		sql = "UPDATE product SET name = ?2, updated_at = ?3 WHERE code = ?1";
 	} else if (strcmp(c->field, "rate") == 0) {
 		if ((rc = bank_rate_format(old, sizeof old, p->rate)) == BANK_OK)
 			rc = bank_rate_parse(&v, c->value);
 		sql = "UPDATE product SET rate = ?2, updated_at = ?3 WHERE code = ?1";
+	} else if (strcmp(c->field, "day_count") == 0) {
+		bank_day_count dc;
+		snprintf(old, sizeof old, "%s", bank_day_count_name(p->day_count));
+		rc = bank_day_count_parse(&dc, c->value);
+		text = true;
+		sql = "UPDATE product SET day_count = ?2, updated_at = ?3 WHERE code = ?1";
+	} else if (strcmp(c->field, "balance_method") == 0) {
+		bank_balance_method m;
+		snprintf(old, sizeof old, "%s", bank_balance_method_name(p->balance_method));
+		rc = bank_balance_method_parse(&m, c->value);
+		text = true;
+		sql = "UPDATE product SET balance_method = ?2, updated_at = ?3 WHERE code = ?1";
+	} else if (strcmp(c->field, "compounding") == 0 || strcmp(c->field, "posting") == 0) {
+		bool posting = strcmp(c->field, "posting") == 0;
+		bank_period per = BANK_PERIOD_MONTHLY;
+		snprintf(old, sizeof old, "%s", bank_period_name(posting ? p->posting : p->compounding));
+		rc = bank_period_parse(&per, c->value);
+		if (rc == BANK_OK && posting && per == BANK_PERIOD_DAILY)
+			rc = bank__err(BANK_EINVAL, "the posting period must be monthly, quarterly, semiannual or annual");
+		text = true;
+		sql = posting ? "UPDATE product SET posting = ?2, updated_at = ?3 WHERE code = ?1"
+			      : "UPDATE product SET compounding = ?2, updated_at = ?3 WHERE code = ?1";
 	} else {
-		bool min = strcmp(c->field, "min_balance") == 0;
-		if ((rc = bank_amount_format(old, sizeof old, min ? p->min_balance : p->overdraft, p->currency)) == BANK_OK)
+		int64_t cur = strcmp(c->field, "min_balance") == 0 ? p->min_balance
+			      : strcmp(c->field, "overdraft") == 0 ? p->overdraft
+								     : p->min_interest_balance;
+		if ((rc = bank_amount_format(old, sizeof old, cur, p->currency)) == BANK_OK)
 			rc = bank_amount_parse(&v, c->value, p->currency);
-		sql = min ? "UPDATE product SET min_balance = ?2, updated_at = ?3 WHERE code = ?1"
-			  : "UPDATE product SET overdraft = ?2, updated_at = ?3 WHERE code = ?1";
+		sql = strcmp(c->field, "min_balance") == 0 ? "UPDATE product SET min_balance = ?2, updated_at = ?3 WHERE code = ?1"
+		      : strcmp(c->field, "overdraft") == 0
+			      ? "UPDATE product SET overdraft = ?2, updated_at = ?3 WHERE code = ?1"
+			      : "UPDATE product SET min_interest_balance = ?2, updated_at = ?3 WHERE code = ?1";
 	}
 	bank_product_free(p);
 	if (rc != BANK_OK)
@@ -218,13 +279,17 @@ static int edit_fn(bank *b, void *vctx)
 	if (q == NULL)
 		return bank_error_last()->code;
 	bank__q_text(q, 1, c->code);
-	if (strcmp(c->field, "name") == 0) {
+	if (text) {
 		bank__q_text(q, 2, c->value);
 	} else {
 		bank__q_int(q, 2, v);
 	}
 	bank__q_int(q, 3, now);
 	if ((rc = bank__q_exec(q)) != BANK_OK)
+		return rc;
+	/* A new rate applies from today on; earlier days keep theirs. */
+	if (strcmp(c->field, "rate") == 0 &&
+	    (rc = bank__interest_rate_insert(b, product_id, bank_date_of(b, now), v, now)) != BANK_OK)
 		return rc;
 	bank__buf d;
 	bank__json_begin(&d);
@@ -246,12 +311,15 @@ int bank_product_edit(bank *b, const char *code, const char *field, const char *
 	int rc;
 	if ((rc = bank__check_code("product", code)) != BANK_OK)
 		return rc;
-	static const char *const fields[] = {"name", "min_balance", "overdraft", "rate"};
+	static const char *const fields[] = {"name", "min_balance", "overdraft", "rate", "day_count",
+					     "balance_method", "compounding", "posting", "min_interest_balance"};
 	bool known = false;
 	for (size_t i = 0; field && i < sizeof fields / sizeof fields[0]; i++)
 		known = known || strcmp(field, fields[i]) == 0;
 	if (!known)
-		return bank__err(BANK_EINVAL, "unknown product field \"%.40s\": use name, min_balance, overdraft or rate",
+		return bank__err(BANK_EINVAL,
+				 "unknown product field \"%.40s\": use name, min_balance, overdraft, rate, day_count,"
+				 " balance_method, compounding, posting or min_interest_balance",
 				 field ? field : "");
 	if (value == NULL)
 		return bank__err(BANK_EINVAL, "no value for %s", field);
@@ -285,6 +353,8 @@ int bank_product_list_get(bank_product_list **out, bank *b)
 		list->count++;
 	}
 	bank__q_reset(q);
+	for (size_t i = 0; rc >= 0 && i < list->count; i++)
+		rc = bank__interest_rate_today(b, list->items[i]->id, &list->items[i]->rate);
 	if (rc < 0) {
 		bank_product_list_free(list);
 		return rc;

@@ -100,6 +100,14 @@ static int balance_before(bank *b, int64_t account_id, int64_t seq, int64_t *out
 	return rc < 0 ? rc : BANK_OK;
 }
 
+/* For interest.c: an account's end-of-day balances (no checks, no transaction of its own). */
+int bank__balance_before_time(bank *b, int64_t account_id, bank_time t, int64_t *out)
+{
+	int64_t seq;
+	int rc = seq_at(b, t, &seq);
+	return rc == BANK_OK ? balance_before(b, account_id, seq, out) : rc;
+}
+
 int bank_balance_at(int64_t *out, bank *b, const char *account, bank_time at)
 {
 	if (out == NULL || b == NULL)

@@ -8,8 +8,10 @@
  *
  * Tables and who owns their SQL: branch (branch.c), product (product.c), customer and
  * address (customer.c), account, account_edit, account_closed (account.c), transfer and
- * hold (ledger.c), audit (audit.c). The journal (transfer), the audit trail and the
- * account edit and closing archives are append-only: triggers refuse UPDATE and DELETE.
+ * hold (ledger.c), audit (audit.c), product_rate, interest_period and interest_run
+ * (interest.c, from v2). The journal (transfer), the audit trail and the account edit
+ * and closing archives are append-only: triggers refuse UPDATE and DELETE; a posted
+ * interest period is final likewise.
  *
  * Amounts are INTEGER minor units; times INTEGER microseconds since the epoch, UTC.
  * Views deposit, withdraw, transfer_in, transfer_out and balance present the journal in
@@ -172,8 +174,75 @@ static const char *const schema_v1[] = {
 	NULL,
 };
 
+/*
+ * v2: interest (interest.c owns these tables). Products gain their interest conventions
+ * (defaults: act/365, daily balance, monthly compounding, monthly posting, no minimum)
+ * and an effective-dated rate schedule, seeded with each product's rate from its
+ * creation day (UTC). interest_period is the interest table: one row per account and
+ * posting period; the open row (posted IS NULL, one per account) is the accrual state
+ * and changes daily, a posted row is final. Full-precision amounts are TEXT integers of
+ * picounits (10^-12 of a minor unit; they pass int64). interest_run: one row per run
+ * date.
+ */
+static const char *const schema_v2[] = {
+	"ALTER TABLE product ADD COLUMN day_count TEXT NOT NULL DEFAULT 'act/365'"
+	" CHECK (day_count IN ('act/365', 'act/360', 'act/act'));",
+	"ALTER TABLE product ADD COLUMN balance_method TEXT NOT NULL DEFAULT 'daily'"
+	" CHECK (balance_method IN ('daily', 'average'));",
+	"ALTER TABLE product ADD COLUMN compounding TEXT NOT NULL DEFAULT 'monthly'"
+	" CHECK (compounding IN ('daily', 'monthly', 'quarterly', 'semiannual', 'annual'));",
+	"ALTER TABLE product ADD COLUMN posting TEXT NOT NULL DEFAULT 'monthly'"
+	" CHECK (posting IN ('monthly', 'quarterly', 'semiannual', 'annual'));",
+	"ALTER TABLE product ADD COLUMN min_interest_balance INTEGER NOT NULL DEFAULT 0"
+	" CHECK (min_interest_balance >= 0);",
+	/* effective: a bank_date (days since 1970-01-01), the first day the rate applies. */
+	"CREATE TABLE product_rate("
+	" product_id INTEGER NOT NULL REFERENCES product(id),"
+	" effective INTEGER NOT NULL,"
+	" rate INTEGER NOT NULL CHECK (rate >= 0),"
+	" created_at INTEGER NOT NULL,"
+	" PRIMARY KEY (product_id, effective));",
+	"INSERT INTO product_rate(product_id, effective, rate, created_at)"
+	" SELECT id, created_at / 86400000000, rate, created_at FROM product;",
+	"CREATE TABLE interest_period("
+	" id INTEGER PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES account(id),"
+	" period_start INTEGER NOT NULL,"
+	" period_end INTEGER NOT NULL,"
+	" accrued_through INTEGER NOT NULL,"
+	" days INTEGER NOT NULL DEFAULT 0 CHECK (days >= 0),"
+	" balance_method TEXT NOT NULL CHECK (balance_method IN ('daily', 'average')),"
+	" rates TEXT NOT NULL DEFAULT '',"
+	" last_rate INTEGER NOT NULL DEFAULT -1,"
+	" balance_sum TEXT NOT NULL DEFAULT '0',"
+	" basis_sum TEXT NOT NULL DEFAULT '0',"
+	" rate_factor INTEGER NOT NULL DEFAULT 0,"
+	" carry_in TEXT NOT NULL DEFAULT '0',"
+	" accrued TEXT NOT NULL DEFAULT '0',"
+	" compounded TEXT NOT NULL DEFAULT '0',"
+	" last_post_at INTEGER NOT NULL DEFAULT 0,"
+	" posted INTEGER CHECK (posted >= 0),"
+	" carry_out TEXT,"
+	" transfer_id TEXT,"
+	" posted_at INTEGER,"
+	" UNIQUE (account_id, period_start));",
+	"CREATE UNIQUE INDEX interest_period_open ON interest_period(account_id) WHERE posted IS NULL;",
+	"CREATE TRIGGER interest_period_final_u BEFORE UPDATE ON interest_period WHEN OLD.posted IS NOT NULL"
+	" BEGIN SELECT RAISE(ABORT, 'a posted interest period is final'); END;",
+	"CREATE TRIGGER interest_period_final_d BEFORE DELETE ON interest_period"
+	" BEGIN SELECT RAISE(ABORT, 'the interest table is append-only'); END;",
+	"CREATE TABLE interest_run("
+	" as_of INTEGER PRIMARY KEY,"
+	" started_at INTEGER NOT NULL,"
+	" finished_at INTEGER,"
+	" accounts INTEGER NOT NULL DEFAULT 0,"
+	" days INTEGER NOT NULL DEFAULT 0,"
+	" postings INTEGER NOT NULL DEFAULT 0);",
+	NULL,
+};
+
 /* Migration i takes user_version i to i + 1. Append only. */
-static const char *const *const migrations[] = {schema_v1};
+static const char *const *const migrations[] = {schema_v1, schema_v2};
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
 int bank_schema_version(void)

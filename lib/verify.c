@@ -1,14 +1,17 @@
 /*
  * verify.c: bank_verify(), the whole-database check of the ledger's invariants.
  *
- * Checks, each reporting every violation it finds (capped at MAX_REPORTED records, the
- * count stays exact):
+ * One pass over the journal in order, in C with 128-bit sums (so a ledger whose
+ * turnover exceeds 64 bits is still checked exactly), against every account loaded
+ * into memory (sorted by id, found by binary search; about 64 bytes per account).
+ * Checks, each reporting every violation (the first MAX_REPORTED kept; the count stays
+ * exact):
  *   amount        every journal row has amount > 0
- *   currency      both accounts of a row are in the row's currency
- *   conservation  per currency, the debit-normal balances equal the credit-normal ones
- *   balance       every stored balance equals the sum of the account's postings
+ *   currency      both accounts of a row exist and are in the row's currency
  *   balance_after every stored balance-after equals the running sum at that row
+ *   balance       every stored balance equals the sum of the account's postings
  *   pending       every stored pending amount equals the account's active holds
+ *   conservation  per currency, the debit-normal balances equal the credit-normal ones
  * It runs in one read transaction, so it sees one consistent snapshot.
  */
 #include <stdio.h>
@@ -31,10 +34,21 @@ void bank_verify_report_free(bank_verify_report *r)
 	free(r);
 }
 
+struct acct {
+	int64_t id;
+	int kind;
+	char number[BANK_ACCOUNT_NUMBER_SIZE];
+	char currency[BANK_CURRENCY_SIZE];
+	int64_t balance, pending;
+	bank__i128 running, holds;
+};
+
 struct ctx {
 	bank_verify_report *r;
 	size_t cap;
 	size_t total;
+	struct acct *accts;
+	size_t naccts;
 };
 
 static int violation(struct ctx *c, const char *check, const char *object, const char *fmt, ...)
@@ -66,135 +80,172 @@ static int violation(struct ctx *c, const char *check, const char *object, const
 	return BANK_OK;
 }
 
-static bool debit_normal(int64_t kind)
+static bool debit_normal(int kind)
 {
 	return kind == BANK_ACCOUNT_CASH || kind == BANK_ACCOUNT_INTEREST_EXPENSE;
 }
 
-static int check_rows(bank *b, struct ctx *c)
+/* 128-bit value as decimal text. */
+static const char *i128_text(bank__i128 v, char buf[48])
 {
-	bank__q *q = bank__q_get(b, "SELECT t.id, t.amount, t.currency, coalesce(d.currency, '?'), coalesce(k.currency, '?')"
-				    " FROM transfer t LEFT JOIN account d ON d.id = t.debit_id"
-				    " LEFT JOIN account k ON k.id = t.credit_id"
-				    " WHERE t.amount <= 0 OR d.currency IS NOT t.currency OR k.currency IS NOT t.currency");
+	char tmp[48];
+	int n = 0;
+	bool neg = v < 0;
+	do {
+		int d = (int)(v % 10);
+		tmp[n++] = (char)('0' + (d < 0 ? -d : d));
+		v /= 10;
+	} while (v != 0);
+	int o = 0;
+	if (neg)
+		buf[o++] = '-';
+	while (n > 0)
+		buf[o++] = tmp[--n];
+	buf[o] = '\0';
+	return buf;
+}
+
+static struct acct *find(struct ctx *c, int64_t id)
+{
+	size_t lo = 0, hi = c->naccts;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->accts[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->naccts && c->accts[lo].id == id ? &c->accts[lo] : NULL;
+}
+
+static int load_accounts(bank *b, struct ctx *c)
+{
+	bank__q *q = bank__q_get(b, "SELECT id, kind, number, currency, balance, pending FROM account ORDER BY id");
 	if (q == NULL)
 		return bank_error_last()->code;
 	int rc;
+	size_t cap = 0;
 	while ((rc = bank__q_step(q)) == 1) {
-		char object[BANK_ID_SIZE + 16];
-		snprintf(object, sizeof object, "transfer:%s", bank__q_col_text(q, 0));
-		if (bank__q_col_int(q, 1) <= 0)
-			rc = violation(c, "amount", object, "amount %lld is not positive", (long long)bank__q_col_int(q, 1));
-		else
-			rc = violation(c, "currency", object, "transfer in %s between accounts in %s and %s",
-				       bank__q_col_text(q, 2), bank__q_col_text(q, 3), bank__q_col_text(q, 4));
-		if (rc != BANK_OK)
+		if ((rc = bank__grow(&c->accts, sizeof *c->accts, c->naccts + 1, &cap)) != BANK_OK)
 			break;
+		struct acct *a = &c->accts[c->naccts++];
+		memset(a, 0, sizeof *a);
+		a->id = bank__q_col_int(q, 0);
+		a->kind = (int)bank__q_col_int(q, 1);
+		snprintf(a->number, sizeof a->number, "%s", bank__q_col_text(q, 2));
+		snprintf(a->currency, sizeof a->currency, "%s", bank__q_col_text(q, 3));
+		a->balance = bank__q_col_int(q, 4);
+		a->pending = bank__q_col_int(q, 5);
 	}
 	bank__q_reset(q);
 	if (rc < 0)
 		return rc;
-	q = bank__q_get(b, "SELECT count(*) FROM transfer");
+	c->r->accounts_checked = (int64_t)c->naccts;
+	q = bank__q_get(b, "SELECT account_id, amount FROM hold WHERE status = 'active'");
 	if (q == NULL)
 		return bank_error_last()->code;
-	if ((rc = bank__q_step(q)) == 1)
-		c->r->transfers_checked = bank__q_col_int(q, 0);
+	while ((rc = bank__q_step(q)) == 1) {
+		struct acct *a = find(c, bank__q_col_int(q, 0));
+		if (a != NULL)
+			a->holds += bank__q_col_int(q, 1);
+	}
 	bank__q_reset(q);
 	return rc < 0 ? rc : BANK_OK;
 }
 
-static int check_accounts(bank *b, struct ctx *c)
+static int check_side(struct ctx *c, const char *object, struct acct *a, bool debit, int64_t amount,
+		      bool has_after, int64_t after)
 {
-	/* Sums in 128 bits would be safer; SQLite's sum() reports an integer overflow as an
-	 * error, which we report as a violation of the whole check. */
-	bank__q *q = bank__q_get(b, "SELECT a.number, a.kind, a.currency, a.balance, a.pending,"
-				    " coalesce((SELECT sum(amount) FROM transfer WHERE debit_id = a.id AND posted = 1), 0),"
-				    " coalesce((SELECT sum(amount) FROM transfer WHERE credit_id = a.id AND posted = 1), 0),"
-				    " coalesce((SELECT sum(amount) FROM hold WHERE account_id = a.id AND status = 'active'), 0)"
-				    " FROM account a ORDER BY a.currency, a.id");
-	if (q == NULL)
-		return bank_error_last()->code;
-	int rc;
-	char cur[BANK_CURRENCY_SIZE] = "";
-	bank__i128 dsum = 0, csum = 0;
-	bool any = false;
-	while ((rc = bank__q_step(q)) == 1) {
-		char object[32], currency[BANK_CURRENCY_SIZE];
-		snprintf(object, sizeof object, "account:%s", bank__q_col_text(q, 0));
-		int64_t kind = bank__q_col_int(q, 1);
-		snprintf(currency, sizeof currency, "%s", bank__q_col_text(q, 2));
-		int64_t balance = bank__q_col_int(q, 3), pending = bank__q_col_int(q, 4);
-		int64_t debits = bank__q_col_int(q, 5), credits = bank__q_col_int(q, 6), holds = bank__q_col_int(q, 7);
-		c->r->accounts_checked++;
-		if (any && strcmp(cur, currency) != 0) {
-			if (dsum != csum) {
-				char o[32];
-				snprintf(o, sizeof o, "currency:%s", cur);
-				if ((rc = violation(c, "conservation", o, "debit balances total %lld, credit balances %lld",
-						    (long long)dsum, (long long)csum)) != BANK_OK)
-					break;
-			}
-			dsum = csum = 0;
-		}
-		any = true;
-		memcpy(cur, currency, sizeof cur);
-		bank__i128 expect = debit_normal(kind) ? (bank__i128)debits - credits : (bank__i128)credits - debits;
-		if (expect != balance &&
-		    (rc = violation(c, "balance", object, "stored balance %lld, sum of postings %lld", (long long)balance,
-				    (long long)expect)) != BANK_OK)
-			break;
-		if (pending != holds &&
-		    (rc = violation(c, "pending", object, "stored pending %lld, active holds %lld", (long long)pending,
-				    (long long)holds)) != BANK_OK)
-			break;
-		if (debit_normal(kind))
-			dsum += balance;
-		else
-			csum += balance;
-	}
-	bank__q_reset(q);
-	if (rc < 0) {
-		if (rc == BANK_EINVAL || rc == BANK_EIO) /* integer overflow in sum() */
-			return violation(c, "balance", "journal", "sums of postings overflow: %s", bank_error_last()->message);
-		return rc;
-	}
-	if (any && dsum != csum) {
-		char o[32];
-		snprintf(o, sizeof o, "currency:%s", cur);
-		return violation(c, "conservation", o, "debit balances total %lld, credit balances %lld", (long long)dsum,
-				 (long long)csum);
+	a->running += debit == debit_normal(a->kind) ? amount : -(bank__i128)amount;
+	if (!has_after || (bank__i128)after != a->running) {
+		char run[48];
+		return violation(c, "balance_after", object, "account %s: stored balance after %s%lld, running sum %s",
+				 a->number, has_after ? "" : "NULL ", has_after ? (long long)after : 0LL,
+				 i128_text(a->running, run));
 	}
 	return BANK_OK;
 }
 
-static int check_balance_after(bank *b, struct ctx *c)
+static int check_journal(bank *b, struct ctx *c)
 {
-	bank__q *q = bank__q_get(b, "WITH p AS ("
-				    " SELECT seq, debit_id AS acct, -amount AS delta, debit_balance AS after FROM transfer"
-				    "  WHERE posted = 1"
-				    " UNION ALL"
-				    " SELECT seq, credit_id, amount, credit_balance FROM transfer WHERE posted = 1)"
-				    " SELECT t.id, a.number, a.kind, r.after, r.running FROM ("
-				    "  SELECT seq, acct, after, sum(delta) OVER (PARTITION BY acct ORDER BY seq) AS running FROM p"
-				    " ) r JOIN account a ON a.id = r.acct JOIN transfer t ON t.seq = r.seq"
-				    " WHERE r.after IS NOT CASE WHEN a.kind IN (1, 2) THEN -r.running ELSE r.running END"
-				    " ORDER BY r.seq");
+	bank__q *q = bank__q_get(b, "SELECT id, debit_id, credit_id, amount, currency, posted, debit_balance,"
+				    " credit_balance FROM transfer ORDER BY seq");
 	if (q == NULL)
 		return bank_error_last()->code;
 	int rc;
 	while ((rc = bank__q_step(q)) == 1) {
 		char object[BANK_ID_SIZE + 16];
 		snprintf(object, sizeof object, "transfer:%s", bank__q_col_text(q, 0));
-		int64_t running = bank__q_col_int(q, 4);
-		if (debit_normal(bank__q_col_int(q, 2)))
-			running = -running;
-		if ((rc = violation(c, "balance_after", object, "account %s: stored balance after %s, running sum %lld",
-				    bank__q_col_text(q, 1), bank__q_col_null(q, 3) ? "NULL" : bank__q_col_text(q, 3),
-				    (long long)running)) != BANK_OK)
+		c->r->transfers_checked++;
+		struct acct *d = find(c, bank__q_col_int(q, 1)), *k = find(c, bank__q_col_int(q, 2));
+		int64_t amount = bank__q_col_int(q, 3);
+		const char *cur = bank__q_col_text(q, 4);
+		rc = BANK_OK;
+		if (amount <= 0) {
+			rc = violation(c, "amount", object, "amount %lld is not positive", (long long)amount);
+		} else if (d == NULL || k == NULL) {
+			rc = violation(c, "currency", object, "the %s account does not exist", d == NULL ? "debit" : "credit");
+		} else if (strcmp(d->currency, cur) != 0 || strcmp(k->currency, cur) != 0) {
+			rc = violation(c, "currency", object, "transfer in %s between accounts in %s and %s", cur, d->currency,
+				       k->currency);
+		} else if (bank__q_col_int(q, 5) == 1) {
+			rc = check_side(c, object, d, true, amount, !bank__q_col_null(q, 6), bank__q_col_int(q, 6));
+			if (rc == BANK_OK)
+				rc = check_side(c, object, k, false, amount, !bank__q_col_null(q, 7), bank__q_col_int(q, 7));
+		}
+		if (rc != BANK_OK)
 			break;
 	}
 	bank__q_reset(q);
 	return rc < 0 ? rc : BANK_OK;
+}
+
+static int check_accounts(struct ctx *c)
+{
+	/* Accounts sorted by currency for conservation: a small index array. */
+	struct total {
+		char currency[BANK_CURRENCY_SIZE];
+		bank__i128 debit, credit;
+	} *totals = NULL;
+	size_t ntotals = 0, cap = 0;
+	int rc = BANK_OK;
+	for (size_t i = 0; i < c->naccts && rc == BANK_OK; i++) {
+		struct acct *a = &c->accts[i];
+		char object[32], s1[48];
+		snprintf(object, sizeof object, "account:%s", a->number);
+		if ((bank__i128)a->balance != a->running)
+			rc = violation(c, "balance", object, "stored balance %lld, sum of postings %s", (long long)a->balance,
+				       i128_text(a->running, s1));
+		if (rc == BANK_OK && (bank__i128)a->pending != a->holds)
+			rc = violation(c, "pending", object, "stored pending %lld, active holds %s", (long long)a->pending,
+				       i128_text(a->holds, s1));
+		size_t t = 0;
+		while (t < ntotals && strcmp(totals[t].currency, a->currency) != 0)
+			t++;
+		if (rc == BANK_OK && t == ntotals) {
+			if ((rc = bank__grow(&totals, sizeof *totals, ntotals + 1, &cap)) != BANK_OK)
+				break;
+			memset(&totals[t], 0, sizeof totals[t]);
+			memcpy(totals[t].currency, a->currency, sizeof a->currency);
+			ntotals++;
+		}
+		if (rc == BANK_OK) {
+			if (debit_normal(a->kind))
+				totals[t].debit += a->balance;
+			else
+				totals[t].credit += a->balance;
+		}
+	}
+	for (size_t t = 0; t < ntotals && rc == BANK_OK; t++) {
+		if (totals[t].debit != totals[t].credit) {
+			char o[32], s1[48], s2[48];
+			snprintf(o, sizeof o, "currency:%s", totals[t].currency);
+			rc = violation(c, "conservation", o, "debit balances total %s, credit balances %s",
+				       i128_text(totals[t].debit, s1), i128_text(totals[t].credit, s2));
+		}
+	}
+	free(totals);
+	return rc;
 }
 
 int bank_verify(bank_verify_report **out, bank *b)
@@ -208,14 +259,15 @@ int bank_verify(bank_verify_report **out, bank *b)
 	bank_verify_report *r = calloc(1, sizeof *r);
 	if (r == NULL)
 		return bank__oom();
-	struct ctx c = {r, 0, 0};
+	struct ctx c = {r, 0, 0, NULL, 0};
 	if ((rc = bank__tx_begin_read(b)) != BANK_OK) {
 		free(r);
 		return rc;
 	}
-	if ((rc = check_rows(b, &c)) == BANK_OK && (rc = check_accounts(b, &c)) == BANK_OK)
-		rc = check_balance_after(b, &c);
+	if ((rc = load_accounts(b, &c)) == BANK_OK && (rc = check_journal(b, &c)) == BANK_OK)
+		rc = check_accounts(&c);
 	bank__tx_rollback(b);
+	free(c.accts);
 	if (rc != BANK_OK) {
 		bank_verify_report_free(r);
 		return rc;

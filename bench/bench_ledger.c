@@ -1,0 +1,305 @@
+/*
+ * bench_ledger.c: workload.h's transfers through libbank's public API, to compare with
+ * floor.c's bare and statement floors run on the same settings.
+ *
+ * Setup opens one branch, one product (USD, current, zero minimum balance), one
+ * customer and N accounts, funds each with one batched deposit, then posts random-pair
+ * transfers: bank_transfer_batch() with generated ids for the prefill and the batched
+ * window, bank_transfer_post() for the single-commit windows. Ids are seeded
+ * (id_seeded) so two runs write the same database.
+ *
+ * usage: bench_ledger --db PATH [--accounts N] [--journal N] [--window N] [--batch N]
+ *                     [--single N] [--durability full|normal|both] [--serve]
+ *
+ * Without --serve it runs workload.h's phases in order and prints one result line each;
+ * with --serve it prefills, then takes commands from the runner (bench_serve).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bank.h>
+#include <sqlite3.h>
+
+#include "workload.h"
+
+typedef struct bench {
+	bank *b;
+	const char *path;
+	long accounts;
+	long batch;
+	char (*numbers)[BANK_ACCOUNT_NUMBER_SIZE];
+	bank_transfer_request *req;
+	bench_rng rng;
+	bank_durability durability; /* of the open handle */
+	long rows; /* journal rows written (deposits and transfers) */
+	long refused;
+} bench;
+
+static void fail(const char *what, int rc)
+{
+	const bank_error *e = bank_error_last();
+	fprintf(stderr, "bench_ledger: %s: %s (%d): %s\n", what, bank_error_name(rc), rc, e->message);
+	exit(1);
+}
+
+static void open_bank(bench *s, bank_durability durability)
+{
+	bank_options opts = BANK_OPTIONS_INIT;
+	opts.durability = durability;
+	opts.id_seeded = 1;
+	opts.id_seed = BENCH_SEED;
+	s->durability = durability;
+	int rc = bank_open(&s->b, s->path, &opts);
+	if (rc != BANK_OK)
+		fail("bank_open", rc);
+	rc = bank_principal_set_system(s->b);
+	if (rc != BANK_OK)
+		fail("bank_principal_set_system", rc);
+}
+
+/* Posts s->req[0..n) as one batch; counts the rows written and the refused items. */
+static void post_batch(bench *s, size_t n)
+{
+	bank_batch_results *res = NULL;
+	int rc = bank_transfer_batch(&res, s->b, s->req, n);
+	if (rc != BANK_OK)
+		fail("bank_transfer_batch", rc);
+	for (size_t i = 0; i < res->count; i++) {
+		int code = res->items[i].code;
+		if (code == BANK_OK)
+			s->rows++;
+		else if (code == BANK_EFUNDS)
+			s->refused++;
+		else {
+			fprintf(stderr, "bench_ledger: batch item %zu: %s: %s\n", i, bank_error_name(code),
+				res->items[i].message);
+			exit(1);
+		}
+	}
+	bank_batch_results_free(res);
+}
+
+/* Random-pair transfers in batches until n have been attempted. */
+static void run_batched(bench *s, long n)
+{
+	long done = 0;
+	while (done < n) {
+		long k = n - done < s->batch ? n - done : s->batch;
+		for (long i = 0; i < k; i++) {
+			long d, c;
+			int64_t amount;
+			bench_pair(&s->rng, s->accounts, &d, &c, &amount);
+			bank_transfer_request r = BANK_TRANSFER_REQUEST_INIT;
+			r.debit = s->numbers[d];
+			r.credit = s->numbers[c];
+			r.amount = amount;
+			s->req[i] = r;
+		}
+		post_batch(s, (size_t)k);
+		done += k;
+	}
+}
+
+static void run_single(bench *s, long n)
+{
+	for (long i = 0; i < n; i++) {
+		long d, c;
+		int64_t amount;
+		bench_pair(&s->rng, s->accounts, &d, &c, &amount);
+		int rc = bank_transfer_post(NULL, s->b, s->numbers[d], s->numbers[c], amount, NULL, NULL);
+		if (rc == BANK_OK)
+			s->rows++;
+		else if (rc == BANK_EFUNDS)
+			s->refused++;
+		else
+			fail("bank_transfer_post", rc);
+	}
+}
+
+static void ops_batched(void *ctx, long n)
+{
+	run_batched(ctx, n);
+}
+
+/* Durability is a property of the handle: reopen when it changes. */
+static void ops_durability(void *ctx, const char *durability)
+{
+	bench *s = ctx;
+	bank_durability d = !strcmp(durability, "normal") ? BANK_DURABILITY_NORMAL : BANK_DURABILITY_FULL;
+	if (d != s->durability) {
+		bank_close(s->b);
+		open_bank(s, d);
+	}
+}
+
+static void ops_single(void *ctx, long n)
+{
+	run_single(ctx, n);
+}
+
+static void setup(bench *s)
+{
+	int rc = bank_branch_add(NULL, s->b, "HQ", "Head office", NULL);
+	if (rc != BANK_OK)
+		fail("bank_branch_add", rc);
+
+	bank_product_spec ps = BANK_PRODUCT_SPEC_INIT;
+	ps.code = "CUR";
+	ps.name = "Current account";
+	ps.kind = BANK_PRODUCT_CURRENT;
+	ps.currency = "USD";
+	rc = bank_product_add(NULL, s->b, &ps);
+	if (rc != BANK_OK)
+		fail("bank_product_add", rc);
+
+	bank_customer_spec cs = BANK_CUSTOMER_SPEC_INIT;
+	cs.name = "Bench Customer";
+	bank_customer *cust = NULL;
+	rc = bank_customer_add(&cust, s->b, &cs);
+	if (rc != BANK_OK)
+		fail("bank_customer_add", rc);
+
+	for (long i = 0; i < s->accounts; i++) {
+		bank_account *a = NULL;
+		rc = bank_account_open(&a, s->b, cust->id, "CUR", "HQ");
+		if (rc != BANK_OK)
+			fail("bank_account_open", rc);
+		memcpy(s->numbers[i], a->number, BANK_ACCOUNT_NUMBER_SIZE);
+		bank_account_free(a);
+	}
+	bank_customer_free(cust);
+
+	/* One deposit per account, in batches. */
+	for (long i = 0; i < s->accounts;) {
+		size_t k = 0;
+		for (; k < (size_t)s->batch && i < s->accounts; k++, i++) {
+			bank_transfer_request r = BANK_TRANSFER_REQUEST_INIT;
+			r.credit = s->numbers[i];
+			r.amount = BENCH_FUNDING;
+			s->req[k] = r;
+		}
+		post_batch(s, k);
+	}
+}
+
+/* Counts the journal rows in the file, with SQLite directly; -1 when it cannot tell. */
+static long count_rows(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long n = -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT count(*) FROM transfer", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+static long arg_long(const char *name, const char *v)
+{
+	char *end;
+	errno = 0;
+	long x = strtol(v, &end, 10);
+	if (errno || *end || x < 0) {
+		fprintf(stderr, "bench_ledger: bad %s: %s\n", name, v);
+		exit(2);
+	}
+	return x;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: bench_ledger --db PATH [--accounts N] [--journal N] [--window N]\n"
+	                "                    [--batch N] [--single N] [--durability full|normal|both] [--serve]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	bench s = {0};
+	long journal = 100000, window = 100000, single = 2000;
+	const char *durability = "both";
+	s.accounts = 10000;
+	s.batch = 1000;
+	bool serve = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--serve")) {
+			serve = true;
+			continue;
+		}
+		if (i + 1 >= argc)
+			usage();
+		const char *v = argv[++i];
+		if (!strcmp(a, "--db"))
+			s.path = v;
+		else if (!strcmp(a, "--accounts"))
+			s.accounts = arg_long(a, v);
+		else if (!strcmp(a, "--journal"))
+			journal = arg_long(a, v);
+		else if (!strcmp(a, "--window"))
+			window = arg_long(a, v);
+		else if (!strcmp(a, "--batch"))
+			s.batch = arg_long(a, v);
+		else if (!strcmp(a, "--single"))
+			single = arg_long(a, v);
+		else if (!strcmp(a, "--durability"))
+			durability = v;
+		else if (!strcmp(a, "--cache-size"))
+			; /* libbank sets its own; accepted so the runner passes the same flags */
+		else
+			usage();
+	}
+	if (!s.path || (strcmp(durability, "full") && strcmp(durability, "normal") && strcmp(durability, "both")))
+		usage();
+	if (s.accounts < 2 || s.batch < 1 || s.batch > 100000 || journal < s.accounts) {
+		fprintf(stderr, "bench_ledger: need accounts >= 2, 1 <= batch <= 100000, journal >= accounts\n");
+		return 2;
+	}
+	if (window > journal / 2)
+		window = journal / 2;
+	if (window > journal - s.accounts)
+		window = journal - s.accounts;
+
+	s.numbers = calloc((size_t)s.accounts, sizeof *s.numbers);
+	s.req = calloc((size_t)s.batch, sizeof *s.req);
+	if (!s.numbers || !s.req)
+		return 1;
+	s.rng.state = BENCH_SEED;
+	unlink(s.path);
+	char side[4096];
+	snprintf(side, sizeof side, "%s-wal", s.path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", s.path);
+	unlink(side);
+
+	/* Setup and prefill are untimed; the prefill, the batched window and the first
+	 * single window run at FULL, like the floors. */
+	open_bank(&s, BANK_DURABILITY_NORMAL); /* 10,000 account openings: a commit each */
+	double t0 = bench_now();
+	setup(&s);
+	fprintf(stderr, "bench_ledger: %ld accounts opened and funded in %.1f s\n", s.accounts, bench_now() - t0);
+	bank_close(s.b);
+	open_bank(&s, BANK_DURABILITY_FULL);
+	t0 = bench_now();
+	run_batched(&s, journal - window - s.rows);
+	fprintf(stderr, "bench_ledger: prefilled %ld rows in %.1f s\n", s.rows, bench_now() - t0);
+
+	bench_ops ops = {"libbank", &s, ops_batched, ops_durability, ops_single, &s.rows, &s.refused};
+	int status = 0;
+	if (serve)
+		status = bench_serve(&ops);
+	else
+		bench_script(&ops, window, single, durability);
+	bank_close(s.b);
+	fprintf(stderr, "bench_ledger: journal holds %ld rows (counted %ld)\n", count_rows(s.path), s.rows);
+	free(s.numbers);
+	free(s.req);
+	return status;
+}

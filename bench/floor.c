@@ -1,0 +1,309 @@
+/*
+ * floor.c: the floors libbank is measured against, in the same run and on the same
+ * settings. Only SQLite, nothing of libbank.
+ *
+ *   bare       account(id, balance) and journal(id, debit, credit, amount, created_at);
+ *              a transfer is a funds-checked debit UPDATE, a credit UPDATE and one
+ *              journal INSERT, through prepared statements
+ *   statement  the same, with the journal indexed by (debit, id) and (credit, id), as
+ *              per-account statements need
+ *
+ * The workload (accounts, funding, pairs, phases) is workload.h's, the one
+ * bench_ledger.c runs through the public API. Settings follow libbank's: WAL,
+ * synchronous FULL or NORMAL, the same cache size (--cache-size; libbank sets -32768,
+ * 32 MiB), temp_store MEMORY, default page size and autocheckpoint, BEGIN IMMEDIATE per
+ * commit.
+ *
+ * usage: floor --mode bare|statement --db PATH [--accounts N] [--journal N]
+ *              [--window N] [--batch N] [--single N] [--durability full|normal|both]
+ *              [--cache-size N] [--serve]
+ *
+ * Without --serve it runs workload.h's phases in order and prints one result line each;
+ * with --serve it prefills, then takes commands from the runner (bench_serve).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "workload.h"
+
+typedef struct floor_opts {
+	const char *mode;
+	const char *db;
+	long accounts;
+	long journal;
+	long window;
+	long batch;
+	long single;
+	const char *durability;
+	long cache_size; /* 0: SQLite's default */
+} floor_opts;
+
+typedef struct floor_db {
+	sqlite3 *db;
+	sqlite3_stmt *begin, *commit, *debit, *credit, *insert;
+	bench_rng rng;
+	long rows; /* journal rows written */
+	long refused;
+} floor_db;
+
+static void die(sqlite3 *db, const char *what)
+{
+	fprintf(stderr, "floor: %s: %s\n", what, db ? sqlite3_errmsg(db) : "error");
+	exit(1);
+}
+
+static void exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fprintf(stderr, "floor: %s: %s\n", sql, msg ? msg : "error");
+		exit(1);
+	}
+}
+
+static sqlite3_stmt *prepare(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		die(db, sql);
+	return st;
+}
+
+static void step_done(floor_db *f, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		die(f->db, sqlite3_sql(st));
+	sqlite3_reset(st);
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* One transfer inside the open transaction: false when the funds check refused it. */
+static bool transfer(floor_db *f, int64_t debit, int64_t credit, int64_t amount)
+{
+	sqlite3_bind_int64(f->debit, 1, amount);
+	sqlite3_bind_int64(f->debit, 2, debit);
+	step_done(f, f->debit);
+	if (sqlite3_changes(f->db) != 1) {
+		f->refused++;
+		return false;
+	}
+	sqlite3_bind_int64(f->credit, 1, amount);
+	sqlite3_bind_int64(f->credit, 2, credit);
+	step_done(f, f->credit);
+	sqlite3_bind_int64(f->insert, 1, debit);
+	sqlite3_bind_int64(f->insert, 2, credit);
+	sqlite3_bind_int64(f->insert, 3, amount);
+	sqlite3_bind_int64(f->insert, 4, now_us());
+	step_done(f, f->insert);
+	f->rows++;
+	return true;
+}
+
+/* Account index i of the workload is row i + 1; row 0 is the cash vault. */
+static void random_transfer(floor_db *f, long accounts)
+{
+	long d, c;
+	int64_t amount;
+	bench_pair(&f->rng, accounts, &d, &c, &amount);
+	transfer(f, d + 1, c + 1, amount);
+}
+
+/* Random transfers in commits of `batch` until `n` have been attempted. */
+static void run_batched(floor_db *f, const floor_opts *o, long n)
+{
+	long done = 0;
+	while (done < n) {
+		long k = n - done < o->batch ? n - done : o->batch;
+		step_done(f, f->begin);
+		for (long i = 0; i < k; i++)
+			random_transfer(f, o->accounts);
+		step_done(f, f->commit);
+		done += k;
+	}
+}
+
+static void set_sync(floor_db *f, const char *durability)
+{
+	exec(f->db, strcmp(durability, "normal") == 0 ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
+}
+
+struct floor_ctx {
+	floor_db *f;
+	const floor_opts *o;
+};
+
+static void ops_batched(void *ctx, long n)
+{
+	struct floor_ctx *c = ctx;
+	run_batched(c->f, c->o, n);
+}
+
+static void ops_durability(void *ctx, const char *durability)
+{
+	struct floor_ctx *c = ctx;
+	set_sync(c->f, durability);
+}
+
+static void ops_single(void *ctx, long n)
+{
+	struct floor_ctx *c = ctx;
+	for (long i = 0; i < n; i++) {
+		step_done(c->f, c->f->begin);
+		random_transfer(c->f, c->o->accounts);
+		step_done(c->f, c->f->commit);
+	}
+}
+
+static long arg_long(const char *name, const char *v)
+{
+	char *end;
+	errno = 0;
+	long x = strtol(v, &end, 10);
+	if (errno || *end || x < 0) {
+		fprintf(stderr, "floor: bad %s: %s\n", name, v);
+		exit(2);
+	}
+	return x;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: floor --mode bare|statement --db PATH [--accounts N] [--journal N]\n"
+	                "             [--window N] [--batch N] [--single N]\n"
+	                "             [--durability full|normal|both] [--cache-size N] [--serve]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	floor_opts o = {NULL, NULL, 10000, 100000, 100000, 1000, 2000, "both", 0};
+	bool serve = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--serve")) {
+			serve = true;
+			continue;
+		}
+		if (i + 1 >= argc)
+			usage();
+		const char *v = argv[++i];
+		if (!strcmp(a, "--mode"))
+			o.mode = v;
+		else if (!strcmp(a, "--db"))
+			o.db = v;
+		else if (!strcmp(a, "--accounts"))
+			o.accounts = arg_long(a, v);
+		else if (!strcmp(a, "--journal"))
+			o.journal = arg_long(a, v);
+		else if (!strcmp(a, "--window"))
+			o.window = arg_long(a, v);
+		else if (!strcmp(a, "--batch"))
+			o.batch = arg_long(a, v);
+		else if (!strcmp(a, "--single"))
+			o.single = arg_long(a, v);
+		else if (!strcmp(a, "--durability"))
+			o.durability = v;
+		else if (!strcmp(a, "--cache-size"))
+			o.cache_size = strtol(v, NULL, 10);
+		else
+			usage();
+	}
+	if (!o.mode || !o.db || (strcmp(o.mode, "bare") && strcmp(o.mode, "statement")))
+		usage();
+	if (strcmp(o.durability, "full") && strcmp(o.durability, "normal") && strcmp(o.durability, "both"))
+		usage();
+	if (o.accounts < 2 || o.batch < 1 || o.journal < o.accounts) {
+		fprintf(stderr, "floor: need accounts >= 2, batch >= 1, journal >= accounts\n");
+		return 2;
+	}
+	if (o.window > o.journal / 2)
+		o.window = o.journal / 2;
+	if (o.window > o.journal - o.accounts)
+		o.window = o.journal - o.accounts;
+
+	floor_db f = {0};
+	f.rng.state = BENCH_SEED;
+	unlink(o.db);
+	if (sqlite3_open(o.db, &f.db) != SQLITE_OK)
+		die(f.db, "open");
+	exec(f.db, "PRAGMA journal_mode=WAL");
+	exec(f.db, "PRAGMA temp_store=MEMORY");
+	set_sync(&f, "full");
+	if (o.cache_size) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA cache_size=%ld", o.cache_size);
+		exec(f.db, sql);
+	}
+	exec(f.db, "CREATE TABLE account(id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)");
+	exec(f.db, "CREATE TABLE journal(id INTEGER PRIMARY KEY, debit INTEGER, credit INTEGER, "
+	           "amount INTEGER, created_at INTEGER)");
+	if (!strcmp(o.mode, "statement")) {
+		exec(f.db, "CREATE INDEX journal_debit ON journal(debit, id)");
+		exec(f.db, "CREATE INDEX journal_credit ON journal(credit, id)");
+	}
+	f.begin = prepare(f.db, "BEGIN IMMEDIATE");
+	f.commit = prepare(f.db, "COMMIT");
+	f.debit = prepare(f.db, "UPDATE account SET balance = balance - ?1 WHERE id = ?2 AND balance >= ?1");
+	f.credit = prepare(f.db, "UPDATE account SET balance = balance + ?1 WHERE id = ?2");
+	f.insert = prepare(f.db, "INSERT INTO journal(debit, credit, amount, created_at) VALUES (?1, ?2, ?3, ?4)");
+
+	/* Setup: the vault holds everything, then funds each account with one deposit. */
+	{
+		sqlite3_stmt *ins = prepare(f.db, "INSERT INTO account(id, balance) VALUES (?1, ?2)");
+		step_done(&f, f.begin);
+		for (long i = 0; i <= o.accounts; i++) {
+			sqlite3_bind_int64(ins, 1, i);
+			sqlite3_bind_int64(ins, 2, i == 0 ? BENCH_FUNDING * o.accounts : 0);
+			step_done(&f, ins);
+		}
+		step_done(&f, f.commit);
+		sqlite3_finalize(ins);
+		for (long i = 0; i < o.accounts;) {
+			step_done(&f, f.begin);
+			for (long k = 0; k < o.batch && i < o.accounts; k++, i++)
+				transfer(&f, 0, i + 1, BENCH_FUNDING);
+			step_done(&f, f.commit);
+		}
+	}
+
+	const char *impl = !strcmp(o.mode, "bare") ? "bare" : "statement";
+	long prefill = o.journal - o.window - f.rows;
+	struct floor_ctx ops_ctx = {&f, &o};
+	double t0 = bench_now();
+	run_batched(&f, &o, prefill);
+	fprintf(stderr, "floor %s: prefilled %ld rows in %.1f s\n", impl, f.rows, bench_now() - t0);
+
+	bench_ops ops = {impl, &ops_ctx, ops_batched, ops_durability, ops_single, &f.rows, &f.refused};
+	int status = 0;
+	if (serve)
+		status = bench_serve(&ops);
+	else
+		bench_script(&ops, o.window, o.single, o.durability);
+
+	/* The journal size actually reached, from the file. */
+	sqlite3_stmt *count = prepare(f.db, "SELECT count(*) FROM journal");
+	if (sqlite3_step(count) != SQLITE_ROW)
+		die(f.db, "count");
+	fprintf(stderr, "floor %s: journal holds %lld rows (counted %ld)\n", impl,
+		(long long)sqlite3_column_int64(count, 0), f.rows);
+	sqlite3_finalize(count);
+	sqlite3_stmt *sts[] = {f.begin, f.commit, f.debit, f.credit, f.insert};
+	for (size_t i = 0; i < sizeof sts / sizeof *sts; i++)
+		sqlite3_finalize(sts[i]);
+	sqlite3_close(f.db);
+	return status;
+}

@@ -1,0 +1,128 @@
+"""Exact money: amounts in Python (Decimal, str, int) to and from libbank's minor units.
+
+libbank keeps amounts as integers of a currency's minor units (cents for USD, yen for
+JPY, fils for BHD: ``include/bank/money.h``). Python passes amounts as
+:class:`decimal.Decimal`, as ``str`` in libbank's amount grammar (``"12.50"``) or as
+``int`` whole units; ``float`` and ``bool`` are refused with ``TypeError`` (a float
+cannot hold most decimal amounts exactly). Amounts come back as Decimal with exactly the
+currency's decimals (``Decimal("12.50")``). Nothing here uses floating point.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+from typing import Union
+
+from . import _libbank as _c
+from ._errors import InvalidArgument
+
+__all__ = ["Amount"]
+
+#: What the package accepts wherever it takes an amount.
+Amount = Union[Decimal, str, int]
+
+_INT64_MAX = 2**63 - 1
+_INT64_MIN = -(2**63)
+
+# Exponent per currency code; the built-in table never changes while the library is loaded.
+_exponents: dict[str, int] = {}
+
+
+def exponent(currency: str) -> int:
+    """The number of decimals of ``currency``'s minor unit (2 for USD, 0 for JPY)."""
+    e = _exponents.get(currency)
+    if e is None:
+        if not isinstance(currency, str):
+            raise TypeError(f"currency must be str, not {type(currency).__name__}")
+        c = _c.bank_currency_find(currency)
+        if c is None:
+            raise InvalidArgument(f"unknown currency {currency!r}")
+        e = _exponents[currency] = c["exponent"]
+    return e
+
+
+def _check_type(amount: object, what: str = "amount") -> None:
+    if isinstance(amount, (bool, float)) or not isinstance(amount, (Decimal, str, int)):
+        raise TypeError(
+            f"{what} must be Decimal, str or int (whole units), not {type(amount).__name__}"
+        )
+
+
+def to_minor(amount: Amount, currency: str, what: str = "amount") -> int:
+    """``amount`` (Decimal, str or int whole units) as an int of ``currency``'s minor units.
+
+    Raises TypeError for float, bool and other types; InvalidArgument for more decimals
+    than the currency has, a malformed string, a non-finite Decimal or a value outside
+    int64 minor units. Signs are kept: whether a negative or zero amount is acceptable is
+    the C call's decision.
+    """
+    _check_type(amount, what)
+    exp = exponent(currency)
+    if isinstance(amount, str):
+        # libbank's own grammar: digits, an optional point and at most `exp` decimals.
+        return _c.bank_amount_parse(amount, currency)
+    if isinstance(amount, int):
+        minor = amount * 10**exp
+    else:
+        if not amount.is_finite():
+            raise InvalidArgument(f"{what} {amount} is not a finite number")
+        sign, digits, e = amount.as_tuple()
+        assert isinstance(e, int)
+        n = int("".join(map(str, digits))) if digits else 0
+        shift = e + exp
+        if n == 0:
+            minor = 0
+        elif shift >= 0:
+            if len(digits) + shift > 20:
+                raise InvalidArgument(f"{what} {amount} is out of range")
+            minor = n * 10**shift
+        else:
+            if -shift > 60:
+                raise InvalidArgument(f"{what} {amount} has more decimals than {currency} allows ({exp})")
+            minor, rest = divmod(n, 10**-shift)
+            if rest:
+                raise InvalidArgument(f"{what} {amount} has more decimals than {currency} allows ({exp})")
+        if sign:
+            minor = -minor
+    if not _INT64_MIN <= minor <= _INT64_MAX:
+        raise InvalidArgument(f"{what} {amount} is out of range for {currency}")
+    return minor
+
+
+def from_minor(minor: int, currency: str) -> Decimal:
+    """``minor`` units of ``currency`` as a Decimal with exactly the currency's decimals."""
+    return Decimal(minor).scaleb(-exponent(currency))
+
+
+def to_text(value: object, what: str = "value") -> str:
+    """A value for a C text field: str as is, int in decimal, Decimal without exponent
+    notation (``Decimal("1E+2")`` -> ``"100"``), a date as ``YYYY-MM-DD``, None as ``""``
+    (which clears an optional field)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, float)):
+        raise TypeError(f"{what} must not be {type(value).__name__}")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InvalidArgument(f"{what} {value} is not a finite number")
+        return format(value, "f")
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"{what} must be str, int, Decimal or date, not {type(value).__name__}")
+
+
+def rate_to_units(rate: Amount) -> int:
+    """An annual percentage (``Decimal("2.5")``, ``"2.5"`` or ``2``) as libbank rate units
+    (``BANK_RATE_SCALE`` per percent)."""
+    _check_type(rate, "rate")
+    return _c.bank_rate_parse(to_text(rate, "rate"))
+
+
+def rate_from_units(units: int) -> Decimal:
+    """Rate units as the exact percentage, shortest form (``Decimal("2.5")``)."""
+    return Decimal(_c.bank_rate_format(units))

@@ -1,0 +1,593 @@
+"""Records: read-only copies of what libbank returns.
+
+Each record is a frozen dataclass made from the C record right after the call (the C
+memory is already freed by then). Money is a :class:`~decimal.Decimal` with the
+currency on the same record; times are aware :class:`~datetime.datetime` objects in UTC;
+text libbank reports as ``""`` ("not given") is None here.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal, Optional, Union
+
+from ._money import from_minor, rate_from_units
+
+__all__ = [
+    "Currency",
+    "Branch",
+    "Product",
+    "Address",
+    "Customer",
+    "Account",
+    "AccountEdit",
+    "Transfer",
+    "TransferRequest",
+    "BatchResult",
+    "Balance",
+    "StatementEntry",
+    "TrialLine",
+    "TrialTotal",
+    "TrialBalance",
+    "Violation",
+    "VerifyReport",
+    "AuditEntry",
+]
+
+UTC = _dt.timezone.utc
+EPOCH = _dt.datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_DATE = _dt.date(1970, 1, 1)
+_MICRO = _dt.timedelta(microseconds=1)
+
+
+def time_from_c(us: int) -> _dt.datetime:
+    """libbank's bank_time (microseconds since the epoch, UTC) as an aware datetime."""
+    return EPOCH + _dt.timedelta(microseconds=us)
+
+
+def opt_time(us: int) -> Optional[_dt.datetime]:
+    """As time_from_c, with 0 ("never", "not yet") as None."""
+    return None if us == 0 else EPOCH + _dt.timedelta(microseconds=us)
+
+
+def time_to_c(t: Union[_dt.datetime, int], what: str = "time") -> int:
+    """A datetime (naive ones are taken as UTC) or int microseconds as a bank_time."""
+    if isinstance(t, bool):
+        raise TypeError(f"{what} must be a datetime or int microseconds, not bool")
+    if isinstance(t, int):
+        return t
+    if isinstance(t, _dt.datetime):
+        if t.tzinfo is None:
+            t = t.replace(tzinfo=UTC)
+        return (t - EPOCH) // _MICRO
+    raise TypeError(f"{what} must be a datetime or int microseconds, not {type(t).__name__}")
+
+
+def date_from_c(days: int) -> _dt.date:
+    """A bank_date (days since 1970-01-01) as a date."""
+    return _EPOCH_DATE + _dt.timedelta(days=days)
+
+
+def date_to_c(d: _dt.date, what: str = "date") -> int:
+    """A date as a bank_date (days since 1970-01-01)."""
+    if isinstance(d, _dt.datetime) or not isinstance(d, _dt.date):
+        raise TypeError(f"{what} must be a datetime.date, not {type(d).__name__}")
+    return (d - _EPOCH_DATE).days
+
+
+def _opt(s: Optional[str]) -> Optional[str]:
+    return s if s else None
+
+
+@dataclass(frozen=True, slots=True)
+class Currency:
+    """One ISO 4217 currency from libbank's built-in table."""
+
+    code: str
+    """Alphabetic code, ``"USD"``."""
+    numeric: int
+    """Numeric code, 840."""
+    exponent: int
+    """Minor-unit exponent: digits after the point (0 to 4)."""
+    name: str
+    """English name."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> Currency:
+        return cls(d["code"], d["numeric"], d["exponent"], d["name"])
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """A branch: where accounts are kept. Each branch has internal ledger accounts per
+    currency (cash vault, interest expense, fee income, suspense), created on first use."""
+
+    id: int
+    """Internal row id."""
+    code: str
+    """Unique code, 1-16 of ``[A-Za-z0-9_-]``."""
+    name: str
+    """Display name, 1-200 bytes."""
+    address: Optional[str]
+    """Free-form address, None when not given."""
+    created_at: _dt.datetime
+    """Creation time."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> Branch:
+        return cls(d["id"], d["code"], d["name"], _opt(d["address"]), time_from_c(d["created_at"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """A product (account type): savings or current accounts in one currency, with a
+    minimum balance, an annual interest rate and an overdraft limit."""
+
+    id: int
+    """Internal row id."""
+    code: str
+    """Unique code, 1-16 of ``[A-Za-z0-9_-]``."""
+    name: str
+    """Display name."""
+    kind: Literal["savings", "current"]
+    """What kind of account the product opens."""
+    currency: str
+    """ISO 4217 code of every amount of the product."""
+    min_balance: Decimal
+    """What an account must keep (>= 0)."""
+    rate: Decimal
+    """Annual interest rate in percent (``Decimal("2.5")`` is 2.5%)."""
+    overdraft: Decimal
+    """How far an account may go below zero (>= 0)."""
+    created_at: _dt.datetime
+    """Creation time."""
+    updated_at: _dt.datetime
+    """Last edit."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> Product:
+        cur = d["currency"]
+        return cls(
+            d["id"], d["code"], d["name"], d["kind"], cur, from_minor(d["min_balance"], cur),
+            rate_from_units(d["rate"]), from_minor(d["overdraft"], cur),
+            time_from_c(d["created_at"]), time_from_c(d["updated_at"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address. Every field is optional (None: not given)."""
+
+    line1: Optional[str] = None
+    """First line."""
+    line2: Optional[str] = None
+    """Second line."""
+    city: Optional[str] = None
+    """City."""
+    region: Optional[str] = None
+    """State, province or region."""
+    postal_code: Optional[str] = None
+    """Postal code."""
+    country: Optional[str] = None
+    """ISO 3166-1 alpha-2 code, ``"GB"``."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> Address:
+        return cls(
+            _opt(d["line1"]), _opt(d["line2"]), _opt(d["city"]), _opt(d["region"]),
+            _opt(d["postal_code"]), _opt(d["country"]),
+        )
+
+    def _to_c(self) -> dict[str, Optional[str]]:
+        return {
+            "line1": self.line1, "line2": self.line2, "city": self.city, "region": self.region,
+            "postal_code": self.postal_code, "country": self.country,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """A customer and their one postal address."""
+
+    id: int
+    """Customer id."""
+    name: str
+    """Full name, 1-200 bytes, stored verbatim."""
+    dob: Optional[_dt.date]
+    """Date of birth."""
+    occupation: Optional[str]
+    """Occupation."""
+    income: Optional[Decimal]
+    """Annual income in ``income_currency``, None when not given."""
+    income_currency: str
+    """Currency of ``income``."""
+    email: Optional[str]
+    """E-mail address."""
+    phone: Optional[str]
+    """Phone number."""
+    address: Optional[Address]
+    """The address, None when none is on file."""
+    created_at: _dt.datetime
+    """Creation time."""
+    updated_at: _dt.datetime
+    """Last edit."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> Customer:
+        cur = d["income_currency"]
+        dob = _dt.date.fromisoformat(d["dob"]) if d["dob"] else None
+        income = None if d["income"] < 0 else from_minor(d["income"], cur)
+        addr = Address._from_c(d["address"]) if d["address"] is not None else None
+        return cls(
+            d["id"], d["name"], dob, _opt(d["occupation"]), income, cur, _opt(d["email"]),
+            _opt(d["phone"]), addr, time_from_c(d["created_at"]), time_from_c(d["updated_at"]),
+        )
+
+
+_FROZEN = {0: "none", 1: "debits", 2: "credits", 3: "both"}
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An account: a customer's deposit account or one of a branch's internal ledger
+    accounts. Lifecycle: active <-> frozen (debits, credits or both) -> closed (final;
+    the history stays readable)."""
+
+    id: int
+    """Internal row id."""
+    number: str
+    """12-digit account number (ISO 7064 MOD 97-10 check digits)."""
+    kind: Literal["customer", "cash", "interest_expense", "fee_income", "suspense"]
+    """A customer account (a liability) or one of the bank's own."""
+    customer_id: Optional[int]
+    """Owner; None for internal accounts."""
+    product: Optional[str]
+    """Product code; None for internal accounts."""
+    branch: str
+    """Branch code."""
+    name: Optional[str]
+    """A label."""
+    currency: str
+    """ISO 4217 code of every amount of the account."""
+    status: Literal["active", "frozen", "closed"]
+    """Lifecycle state."""
+    frozen: Literal["none", "debits", "credits", "both"]
+    """Which directions a freeze refuses."""
+    balance: Decimal
+    """Posted balance (on the account's normal side)."""
+    pending: Decimal
+    """Sum of active holds."""
+    available: Decimal
+    """balance - pending - min_balance + overdraft."""
+    min_balance: Decimal
+    """From the product (0 for internal accounts)."""
+    overdraft: Decimal
+    """From the product (0 for internal accounts)."""
+    opened_at: _dt.datetime
+    """Opening time."""
+    last_activity_at: Optional[_dt.datetime]
+    """Last posting or hold."""
+    closed_at: Optional[_dt.datetime]
+    """Closing time, None while open."""
+    close_reason: Optional[str]
+    """Why it was closed."""
+    closed_by: Optional[str]
+    """Principal who closed it."""
+    final_balance: Optional[Decimal]
+    """Balance at closing, None while open."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> Account:
+        cur = d["currency"]
+        closed = d["closed_at"] != 0
+        return cls(
+            d["id"], d["number"], d["kind"], d["customer_id"] or None, _opt(d["product"]),
+            d["branch"], _opt(d["name"]), cur, d["status"], _FROZEN.get(d["frozen"], "both"),  # type: ignore[arg-type]
+            from_minor(d["balance"], cur), from_minor(d["pending"], cur),
+            from_minor(d["available"], cur), from_minor(d["min_balance"], cur),
+            from_minor(d["overdraft"], cur), time_from_c(d["opened_at"]),
+            opt_time(d["last_activity_at"]), opt_time(d["closed_at"]), _opt(d["close_reason"]),
+            _opt(d["closed_by"]), from_minor(d["final_balance"], cur) if closed else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AccountEdit:
+    """One recorded change of an account."""
+
+    seq: int
+    """Order of the change."""
+    field: str
+    """``"product"``, ``"branch"``, ``"customer"``, ``"name"``, ``"status"``, ``"frozen"``."""
+    old_value: str
+    """Before."""
+    new_value: str
+    """After."""
+    principal: str
+    """Who changed it."""
+    at: _dt.datetime
+    """When."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> AccountEdit:
+        return cls(d["seq"], d["field"], d["old_value"], d["new_value"], d["principal"], time_from_c(d["at"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """A journal entry: a deposit, withdrawal, transfer, hold, post, void, reversal,
+    interest or fee posting."""
+
+    seq: int
+    """Journal position (commit order)."""
+    id: str
+    """The idempotency key."""
+    kind: str
+    """``"deposit"``, ``"withdrawal"``, ``"transfer"``, ``"hold"``, ``"post"``, ``"void"``,
+    ``"reversal"``, ``"interest"``, ``"fee"``."""
+    debit: str
+    """Debited account number."""
+    credit: str
+    """Credited account number."""
+    amount: Decimal
+    """The amount (> 0)."""
+    currency: str
+    """ISO 4217 code of every amount of the transfer."""
+    memo: Optional[str]
+    """Free text."""
+    ref: Optional[str]
+    """The hold posted or voided, or the transfer reversed."""
+    pending: bool
+    """True for a hold: it reserves funds and moves no balance."""
+    hold_status: Optional[Literal["active", "posted", "voided", "expired"]]
+    """For holds, where the hold is in its lifecycle; None for other kinds."""
+    expires_at: Optional[_dt.datetime]
+    """For holds: expiry, None for never."""
+    debit_balance: Decimal
+    """The debit account's balance after this posting (0 for holds and voids)."""
+    credit_balance: Decimal
+    """The credit account's balance after this posting (0 for holds and voids)."""
+    principal: str
+    """Who made it."""
+    created_at: _dt.datetime
+    """When it was committed."""
+    status: Literal["created", "exists"]
+    """``"created"``: posted by this call; ``"exists"``: a replay, the original returned
+    and nothing posted."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> Transfer:
+        cur = d["currency"]
+        return cls(
+            d["seq"], d["id"], d["kind"], d["debit"], d["credit"], from_minor(d["amount"], cur), cur,
+            d["memo"] or None, d["ref"] or None, d["pending"], d["hold_status"] or None,
+            opt_time(d["expires_at"]), from_minor(d["debit_balance"], cur),
+            from_minor(d["credit_balance"], cur), d["principal"], time_from_c(d["created_at"]),
+            d["status"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRequest:
+    """One item of :meth:`libbank.Bank.transfer_batch`.
+
+    ``debit`` None makes it a deposit to ``credit``; ``credit`` None a withdrawal from
+    ``debit``; both set a transfer. Items with ``linked`` set form a chain with the first
+    unlinked item after them: the chain succeeds or fails as a whole.
+    """
+
+    debit: Optional[str]
+    """Account number, or None for a deposit."""
+    credit: Optional[str]
+    """Account number, or None for a withdrawal."""
+    amount: Union[Decimal, str, int]
+    """Decimal, str or int whole units, in the accounts' currency."""
+    id: Optional[str] = field(default=None, kw_only=True)
+    """Idempotency key, or None to generate one."""
+    memo: Optional[str] = field(default=None, kw_only=True)
+    """Free text up to 500 bytes."""
+    linked: bool = field(default=False, kw_only=True)
+    """This item and the next succeed or fail together."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """The outcome of one batch item."""
+
+    status: Literal["created", "exists", "failed"]
+    """``"created"`` (posted now), ``"exists"`` (a replay) or ``"failed"``."""
+    error: Optional[Exception]
+    """None on success, else the :class:`libbank.Error` the item failed with (the other
+    members of a failed linked chain: InvalidArgument "linked event failed")."""
+    transfer: Optional[Transfer]
+    """The transfer on success, else None."""
+
+    @property
+    def ok(self) -> bool:
+        """True when the item succeeded (created or a replay)."""
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    """An account's balances now."""
+
+    account: str
+    """Account number."""
+    currency: str
+    """ISO 4217 code."""
+    balance: Decimal
+    """Posted balance."""
+    pending: Decimal
+    """Active holds."""
+    available: Decimal
+    """balance - pending - min balance + overdraft (internal accounts: balance)."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> Balance:
+        cur = d["currency"]
+        return cls(
+            d["account"], cur, from_minor(d["balance"], cur), from_minor(d["pending"], cur),
+            from_minor(d["available"], cur),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StatementEntry:
+    """One line of a statement."""
+
+    seq: int
+    """Journal position."""
+    id: str
+    """Transfer id."""
+    kind: str
+    """Transfer kind."""
+    at: _dt.datetime
+    """Posting time."""
+    amount: Decimal
+    """Signed: positive raises the account's balance, negative lowers it."""
+    balance_after: Decimal
+    """The account's balance after this line."""
+    currency: str
+    """ISO 4217 code of the amounts."""
+    counterparty: str
+    """The other account's number."""
+    memo: Optional[str]
+    """Free text."""
+    ref: Optional[str]
+    """Referenced transfer."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any], cur: str) -> StatementEntry:
+        return cls(
+            d["seq"], d["id"], d["kind"], time_from_c(d["at"]), from_minor(d["amount"], cur),
+            from_minor(d["balance_after"], cur), cur, d["counterparty"], d["memo"] or None,
+            d["ref"] or None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TrialLine:
+    """Totals of one kind of account in one branch and currency."""
+
+    branch: str
+    """Branch code."""
+    currency: str
+    """ISO 4217 code."""
+    kind: str
+    """Account kind name."""
+    accounts: int
+    """How many accounts."""
+    debit: Decimal
+    """Sum of debit balances."""
+    credit: Decimal
+    """Sum of credit balances."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> TrialLine:
+        cur = d["currency"]
+        return cls(d["branch"], cur, d["kind"], d["accounts"], from_minor(d["debit"], cur), from_minor(d["credit"], cur))
+
+
+@dataclass(frozen=True, slots=True)
+class TrialTotal:
+    """Totals per currency: debits equal credits in a sound ledger."""
+
+    currency: str
+    """ISO 4217 code."""
+    debit: Decimal
+    """Sum of debit balances."""
+    credit: Decimal
+    """Sum of credit balances."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> TrialTotal:
+        cur = d["currency"]
+        return cls(cur, from_minor(d["debit"], cur), from_minor(d["credit"], cur))
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalance:
+    """A trial balance: lines per branch, currency and kind, and totals per currency."""
+
+    lines: tuple[TrialLine, ...]
+    """Ordered by branch, currency, kind."""
+    totals: tuple[TrialTotal, ...]
+    """Ordered by currency."""
+
+    @property
+    def balanced(self) -> bool:
+        """True when debits equal credits in every currency."""
+        return all(t.debit == t.credit for t in self.totals)
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> TrialBalance:
+        return cls(
+            tuple(TrialLine._from_c(x) for x in d["lines"]),
+            tuple(TrialTotal._from_c(x) for x in d["totals"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One broken invariant found by :meth:`libbank.Bank.verify`."""
+
+    check: str
+    """``"conservation"``, ``"balance"``, ``"balance_after"``, ``"pending"``,
+    ``"currency"``, ``"amount"``, ``"audit"``."""
+    object: str
+    """The record it concerns: ``"account:123456789012"``, ``"transfer:ID"``,
+    ``"currency:USD"``."""
+    message: str
+    """What is wrong, with expected and found values."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> Violation:
+        return cls(d["check"], d["object"], d["message"])
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    """What :meth:`libbank.Bank.verify` checked and found."""
+
+    violations: tuple[Violation, ...]
+    """Every violation found (empty when the ledger is sound)."""
+    accounts_checked: int
+    """Accounts examined."""
+    transfers_checked: int
+    """Journal entries examined."""
+
+    @property
+    def ok(self) -> bool:
+        """True when no invariant is broken."""
+        return not self.violations
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> VerifyReport:
+        return cls(
+            tuple(Violation._from_c(v) for v in d["items"]), d["accounts_checked"], d["transfers_checked"]
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audit record."""
+
+    seq: int
+    """Position."""
+    at: _dt.datetime
+    """When."""
+    principal: str
+    """Who."""
+    action: str
+    """What, ``"account.open"``."""
+    object: str
+    """On what, ``"account:123456789012"``."""
+    details: str
+    """A JSON object (text)."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> AuditEntry:
+        return cls(d["seq"], time_from_c(d["at"]), d["principal"], d["action"], d["object"], d["details"])
