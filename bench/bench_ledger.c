@@ -35,7 +35,7 @@ typedef struct bench {
 	bank_transfer_request *req;
 	bench_rng rng;
 	bank_durability durability; /* of the open handle */
-	long rows; /* journal rows written (deposits and transfers) */
+	long rows;                  /* journal rows written (deposits and transfers) */
 	long refused;
 } bench;
 
@@ -216,7 +216,7 @@ static long arg_long(const char *name, const char *v)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_ledger --db PATH [--accounts N] [--journal N] [--window N]\n"
-	                "                    [--batch N] [--single N] [--durability full|normal|both] [--serve]\n");
+			"                    [--batch N] [--single N] [--durability full|normal|both] [--serve]\n");
 	exit(2);
 }
 
@@ -269,8 +269,12 @@ int main(int argc, char **argv)
 
 	s.numbers = calloc((size_t)s.accounts, sizeof *s.numbers);
 	s.req = calloc((size_t)s.batch, sizeof *s.req);
-	if (!s.numbers || !s.req)
+	if (!s.numbers || !s.req) {
+		fprintf(stderr, "bench_ledger: out of memory\n");
+		free(s.numbers);
+		free(s.req);
 		return 1;
+	}
 	s.rng.state = BENCH_SEED;
 	unlink(s.path);
 	char side[4096];

@@ -16,7 +16,7 @@
  *
  * usage: floor --mode bare|statement --db PATH [--accounts N] [--journal N]
  *              [--window N] [--batch N] [--single N] [--durability full|normal|both]
- *              [--cache-size N] [--serve]
+ *              [--cache-size N] [--serve] [--extra LIST]
  *
  * Without --serve it runs workload.h's phases in order and prints one result line each;
  * with --serve it prefills, then takes commands from the runner (bench_serve).
@@ -43,11 +43,32 @@ typedef struct floor_opts {
 	long single;
 	const char *durability;
 	long cache_size; /* 0: SQLite's default */
+	unsigned extra;  /* X_* flags */
 } floor_opts;
+
+/*
+ * libbank's extra work, to add one piece at a time to a floor (--extra), so that what
+ * each costs can be measured apart. Not part of either floor.
+ *   id        a 36-character time-ordered text id per journal row, UNIQUE (the
+ *             idempotency key)
+ *   time      an index on the journal's created_at
+ *   balances  the journal records both balances after the posting: the accounts are
+ *             read first, then updated with plain UPDATEs
+ *   row       libbank's other journal columns (kind, posted, currency, memo, ref_seq,
+ *             expires_at, principal)
+ *   audit     one audit row per transfer (JSON details) and its (object, seq) index
+ *   account   libbank's account row (12-digit number UNIQUE, status, frozen, pending,
+ *             ...), looked up by number, updated by id (implies balances' read path)
+ *   all       every one of them
+ */
+enum { X_ID = 1, X_TIME = 2, X_BALANCES = 4, X_ROW = 8, X_AUDIT = 16, X_ACCOUNT = 32, X_ALL = 63 };
 
 typedef struct floor_db {
 	sqlite3 *db;
 	sqlite3_stmt *begin, *commit, *debit, *credit, *insert;
+	sqlite3_stmt *read, *update, *audit; /* --extra balances / account / audit */
+	unsigned extra;
+	uint64_t uid_counter;
 	bench_rng rng;
 	long rows; /* journal rows written */
 	long refused;
@@ -91,24 +112,106 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* A 12-digit account number for row i, distinct for every i < 10^10 (--extra account). */
+static void account_number(int64_t i, char out[13])
+{
+	snprintf(out, 13, "%012llu", (unsigned long long)((uint64_t)i * UINT64_C(2654435761) % UINT64_C(10000000000)));
+}
+
+/* Reads an account for --extra balances/account: false when missing. */
+static bool read_account(floor_db *f, int64_t id, int64_t *row, int64_t *balance, int64_t *pending)
+{
+	char number[13];
+	if (f->extra & X_ACCOUNT) {
+		account_number(id, number);
+		sqlite3_bind_text(f->read, 1, number, -1, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_int64(f->read, 1, id);
+	}
+	bool found = sqlite3_step(f->read) == SQLITE_ROW;
+	if (found) {
+		*row = sqlite3_column_int64(f->read, 0);
+		*balance = sqlite3_column_int64(f->read, 1);
+		*pending = (f->extra & X_ACCOUNT) ? sqlite3_column_int64(f->read, 2) : 0;
+	}
+	sqlite3_reset(f->read);
+	return found;
+}
+
+static void write_balance(floor_db *f, int64_t row, int64_t balance, int64_t pending, int64_t now)
+{
+	sqlite3_bind_int64(f->update, 1, balance);
+	sqlite3_bind_int64(f->update, 2, row);
+	if (f->extra & X_ACCOUNT) {
+		sqlite3_bind_int64(f->update, 3, pending);
+		sqlite3_bind_int64(f->update, 4, now);
+	}
+	step_done(f, f->update);
+}
+
 /* One transfer inside the open transaction: false when the funds check refused it. */
 static bool transfer(floor_db *f, int64_t debit, int64_t credit, int64_t amount)
 {
-	sqlite3_bind_int64(f->debit, 1, amount);
-	sqlite3_bind_int64(f->debit, 2, debit);
-	step_done(f, f->debit);
-	if (sqlite3_changes(f->db) != 1) {
-		f->refused++;
-		return false;
+	int64_t now = now_us(), dbal = 0, cbal = 0;
+	if (f->extra & (X_BALANCES | X_ACCOUNT)) {
+		/* libbank's shape: read both accounts, check in C, write plain updates. */
+		int64_t drow, crow, dpend, cpend;
+		if (!read_account(f, debit, &drow, &dbal, &dpend) || !read_account(f, credit, &crow, &cbal, &cpend) ||
+		    dbal - dpend < amount) {
+			f->refused++;
+			return false;
+		}
+		dbal -= amount;
+		cbal += amount;
+		write_balance(f, drow, dbal, dpend, now);
+		write_balance(f, crow, cbal, cpend, now);
+	} else {
+		sqlite3_bind_int64(f->debit, 1, amount);
+		sqlite3_bind_int64(f->debit, 2, debit);
+		step_done(f, f->debit);
+		if (sqlite3_changes(f->db) != 1) {
+			f->refused++;
+			return false;
+		}
+		sqlite3_bind_int64(f->credit, 1, amount);
+		sqlite3_bind_int64(f->credit, 2, credit);
+		step_done(f, f->credit);
 	}
-	sqlite3_bind_int64(f->credit, 1, amount);
-	sqlite3_bind_int64(f->credit, 2, credit);
-	step_done(f, f->credit);
+	char uid[40];
+	snprintf(uid, sizeof uid, "%08llx-%04llx-7000-8000-%012llx", (unsigned long long)(now / 1000 >> 16),
+		 (unsigned long long)(now / 1000 & 0xffff), (unsigned long long)++f->uid_counter);
 	sqlite3_bind_int64(f->insert, 1, debit);
 	sqlite3_bind_int64(f->insert, 2, credit);
 	sqlite3_bind_int64(f->insert, 3, amount);
-	sqlite3_bind_int64(f->insert, 4, now_us());
+	sqlite3_bind_int64(f->insert, 4, now);
+	if (f->extra & X_ID)
+		sqlite3_bind_text(f->insert, 5, uid, -1, SQLITE_TRANSIENT);
+	if (f->extra & X_BALANCES) {
+		sqlite3_bind_int64(f->insert, 6, dbal);
+		sqlite3_bind_int64(f->insert, 7, cbal);
+	}
+	if (f->extra & X_ROW) {
+		sqlite3_bind_text(f->insert, 8, "transfer", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(f->insert, 9, "USD", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(f->insert, 10, "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(f->insert, 11, "system", -1, SQLITE_TRANSIENT);
+	}
 	step_done(f, f->insert);
+	if (f->extra & X_AUDIT) {
+		char object[64], details[160], dnum[13], cnum[13];
+		account_number(debit, dnum);
+		account_number(credit, cnum);
+		snprintf(object, sizeof object, "transfer:%s", uid);
+		snprintf(details, sizeof details,
+			 "{\"debit\":\"%s\",\"credit\":\"%s\",\"amount\":%lld,\"currency\":\"USD\"}", dnum, cnum,
+			 (long long)amount);
+		sqlite3_bind_int64(f->audit, 1, now);
+		sqlite3_bind_text(f->audit, 2, "system", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(f->audit, 3, "ledger.transfer", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(f->audit, 4, object, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(f->audit, 5, details, -1, SQLITE_TRANSIENT);
+		step_done(f, f->audit);
+	}
 	f->rows++;
 	return true;
 }
@@ -180,17 +283,41 @@ static long arg_long(const char *name, const char *v)
 	return x;
 }
 
+static unsigned parse_extra(const char *v)
+{
+	static const char *const names[] = {"id", "time", "balances", "row", "audit", "account"};
+	unsigned x = 0;
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", v);
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		size_t i = 0;
+		if (!strcmp(t, "all")) {
+			x |= X_ALL;
+			continue;
+		}
+		while (i < sizeof names / sizeof *names && strcmp(t, names[i]) != 0)
+			i++;
+		if (i == sizeof names / sizeof *names) {
+			fprintf(stderr, "floor: unknown --extra %s\n", t);
+			exit(2);
+		}
+		x |= 1u << i;
+	}
+	return x;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: floor --mode bare|statement --db PATH [--accounts N] [--journal N]\n"
-	                "             [--window N] [--batch N] [--single N]\n"
-	                "             [--durability full|normal|both] [--cache-size N] [--serve]\n");
+			"             [--window N] [--batch N] [--single N]\n"
+			"             [--durability full|normal|both] [--cache-size N] [--serve]\n"
+			"             [--extra id,time,balances,row,audit,account|all]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	floor_opts o = {NULL, NULL, 10000, 100000, 100000, 1000, 2000, "both", 0};
+	floor_opts o = {NULL, NULL, 10000, 100000, 100000, 1000, 2000, "both", 0, 0};
 	bool serve = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -219,6 +346,8 @@ int main(int argc, char **argv)
 			o.durability = v;
 		else if (!strcmp(a, "--cache-size"))
 			o.cache_size = strtol(v, NULL, 10);
+		else if (!strcmp(a, "--extra"))
+			o.extra = parse_extra(v);
 		else
 			usage();
 	}
@@ -248,26 +377,83 @@ int main(int argc, char **argv)
 		snprintf(sql, sizeof sql, "PRAGMA cache_size=%ld", o.cache_size);
 		exec(f.db, sql);
 	}
-	exec(f.db, "CREATE TABLE account(id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)");
-	exec(f.db, "CREATE TABLE journal(id INTEGER PRIMARY KEY, debit INTEGER, credit INTEGER, "
-	           "amount INTEGER, created_at INTEGER)");
+	f.extra = o.extra;
+	if (o.extra & X_ACCOUNT)
+		exec(f.db, "CREATE TABLE account(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE, kind INTEGER "
+			   "NOT NULL, customer_id INTEGER, product_id INTEGER, branch_id INTEGER NOT NULL, currency "
+			   "TEXT NOT NULL, name TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'active', "
+			   "frozen INTEGER NOT NULL DEFAULT 0, balance INTEGER NOT NULL, pending INTEGER NOT NULL "
+			   "DEFAULT 0, opened_at INTEGER NOT NULL, last_activity_at INTEGER NOT NULL, closed_at "
+			   "INTEGER)");
+	else
+		exec(f.db, "CREATE TABLE account(id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)");
+	char sql[1024], cols[256] = "debit, credit, amount, created_at", vals[128] = "?1, ?2, ?3, ?4";
+	snprintf(sql, sizeof sql,
+		 "CREATE TABLE journal(id INTEGER PRIMARY KEY, debit INTEGER, credit INTEGER, "
+		 "amount INTEGER, created_at INTEGER%s%s%s)",
+		 (o.extra & X_ID) ? ", uid TEXT NOT NULL UNIQUE" : "",
+		 (o.extra & X_BALANCES) ? ", debit_balance INTEGER, credit_balance INTEGER" : "",
+		 (o.extra & X_ROW) ? ", kind TEXT NOT NULL, posted INTEGER NOT NULL, currency TEXT NOT NULL, memo "
+				     "TEXT NOT NULL, ref_seq INTEGER, expires_at INTEGER, principal TEXT NOT NULL"
+				   : "");
+	exec(f.db, sql);
+	if (o.extra & X_ID) {
+		strcat(cols, ", uid");
+		strcat(vals, ", ?5");
+	}
+	if (o.extra & X_BALANCES) {
+		strcat(cols, ", debit_balance, credit_balance");
+		strcat(vals, ", ?6, ?7");
+	}
+	if (o.extra & X_ROW) {
+		strcat(cols, ", kind, posted, currency, memo, principal");
+		strcat(vals, ", ?8, 1, ?9, ?10, ?11");
+	}
 	if (!strcmp(o.mode, "statement")) {
 		exec(f.db, "CREATE INDEX journal_debit ON journal(debit, id)");
 		exec(f.db, "CREATE INDEX journal_credit ON journal(credit, id)");
+	}
+	if (o.extra & X_TIME)
+		exec(f.db, "CREATE INDEX journal_time ON journal(created_at)");
+	if (o.extra & X_AUDIT) {
+		exec(f.db,
+		     "CREATE TABLE audit(seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, principal TEXT NOT NULL, "
+		     "action TEXT NOT NULL, object TEXT NOT NULL DEFAULT '', details TEXT NOT NULL DEFAULT '{}')");
+		exec(f.db, "CREATE INDEX audit_object ON audit(object, seq)");
+		f.audit = prepare(f.db,
+				  "INSERT INTO audit(at, principal, action, object, details) VALUES (?, ?, ?, ?, ?)");
+	}
+	if (o.extra & X_ACCOUNT) {
+		f.read = prepare(f.db,
+				 "SELECT id, balance, pending, status, frozen, currency FROM account WHERE number = ?");
+		f.update = prepare(
+			f.db, "UPDATE account SET balance = ?1, pending = ?3, last_activity_at = ?4 WHERE id = ?2");
+	} else if (o.extra & X_BALANCES) {
+		f.read = prepare(f.db, "SELECT id, balance FROM account WHERE id = ?");
+		f.update = prepare(f.db, "UPDATE account SET balance = ?1 WHERE id = ?2");
 	}
 	f.begin = prepare(f.db, "BEGIN IMMEDIATE");
 	f.commit = prepare(f.db, "COMMIT");
 	f.debit = prepare(f.db, "UPDATE account SET balance = balance - ?1 WHERE id = ?2 AND balance >= ?1");
 	f.credit = prepare(f.db, "UPDATE account SET balance = balance + ?1 WHERE id = ?2");
-	f.insert = prepare(f.db, "INSERT INTO journal(debit, credit, amount, created_at) VALUES (?1, ?2, ?3, ?4)");
+	snprintf(sql, sizeof sql, "INSERT INTO journal(%s) VALUES (%s)", cols, vals);
+	f.insert = prepare(f.db, sql);
 
 	/* Setup: the vault holds everything, then funds each account with one deposit. */
 	{
-		sqlite3_stmt *ins = prepare(f.db, "INSERT INTO account(id, balance) VALUES (?1, ?2)");
+		sqlite3_stmt *ins = prepare(
+			f.db, (o.extra & X_ACCOUNT) ? "INSERT INTO account(id, balance, number, kind, customer_id, "
+						      "product_id, branch_id, currency, opened_at, last_activity_at) "
+						      "VALUES (?1, ?2, ?3, 0, 1, 1, 1, 'USD', 0, 0)"
+						    : "INSERT INTO account(id, balance) VALUES (?1, ?2)");
 		step_done(&f, f.begin);
 		for (long i = 0; i <= o.accounts; i++) {
+			char number[13];
+			account_number(i, number);
 			sqlite3_bind_int64(ins, 1, i);
 			sqlite3_bind_int64(ins, 2, i == 0 ? BENCH_FUNDING * o.accounts : 0);
+			if (o.extra & X_ACCOUNT)
+				sqlite3_bind_text(ins, 3, number, -1, SQLITE_TRANSIENT);
 			step_done(&f, ins);
 		}
 		step_done(&f, f.commit);
@@ -281,6 +467,8 @@ int main(int argc, char **argv)
 	}
 
 	const char *impl = !strcmp(o.mode, "bare") ? "bare" : "statement";
+	if (o.extra)
+		impl = !strcmp(o.mode, "bare") ? "bare+extra" : "statement+extra";
 	long prefill = o.journal - o.window - f.rows;
 	struct floor_ctx ops_ctx = {&f, &o};
 	double t0 = bench_now();
@@ -301,7 +489,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "floor %s: journal holds %lld rows (counted %ld)\n", impl,
 		(long long)sqlite3_column_int64(count, 0), f.rows);
 	sqlite3_finalize(count);
-	sqlite3_stmt *sts[] = {f.begin, f.commit, f.debit, f.credit, f.insert};
+	sqlite3_stmt *sts[] = {f.begin, f.commit, f.debit, f.credit, f.insert, f.read, f.update, f.audit};
 	for (size_t i = 0; i < sizeof sts / sizeof *sts; i++)
 		sqlite3_finalize(sts[i]);
 	sqlite3_close(f.db);

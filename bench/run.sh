@@ -17,10 +17,12 @@
 # usage: bench/run.sh [--builddir DIR] [--quick] [--sizes "N ..."] [--window N]
 #                     [--single N] [--rounds N] [--accounts N] [--batch N]
 #                     [--cache-size N] [--floor PATH] [--ledger PATH] [--tmpdir DIR]
-#                     [--raw FILE]
+#                     [--raw FILE] [--profile]
 #
 #   default    sizes 100000 1000000, window 100000, 2000 single per durability, 5 rounds
 #   --quick    sizes 20000 100000, window 10000, 500 single (under a minute)
+#   --profile  preload bench/libsqlprof.so (sqlprof.c) into the three programs and
+#              print, per phase, the time each SQL statement takes per transfer
 #
 # Environment: BENCH_SIZES, BENCH_WINDOW, BENCH_SINGLE, BENCH_ROUNDS set the defaults.
 set -eu
@@ -39,6 +41,7 @@ floor=
 ledger=
 tmpbase=${TMPDIR:-/tmp}
 raw=
+profile=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -55,7 +58,8 @@ while [ $# -gt 0 ]; do
 	--ledger) ledger=$2; shift 2 ;;
 	--tmpdir) tmpbase=$2; shift 2 ;;
 	--raw) raw=$2; shift 2 ;;
-	-h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+	--profile) profile=1; shift ;;
+	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
@@ -64,6 +68,8 @@ done
 for p in "$floor" "$ledger"; do
 	[ -x "$p" ] || { echo "run.sh: $p not built (meson setup, then ninja -C $builddir)" >&2; exit 1; }
 done
+sqlprof=$(dirname "$floor")/libsqlprof.so
+[ -z "$profile" ] || [ -f "$sqlprof" ] || { echo "run.sh: $sqlprof not built" >&2; exit 1; }
 [ "$rounds" -ge 1 ] || { echo "run.sh: --rounds must be >= 1" >&2; exit 2; }
 
 impls="bare statement libbank"
@@ -99,9 +105,11 @@ start() { # impl size: starts it in serve mode and waits until it has prefilled
 	mkfifo "$dir/$1.in" "$dir/$1.out"
 	args="--db $dir/$1-$2.db --journal $2 --accounts $accounts --window $window --batch $batch"
 	args="$args --single $single --cache-size $cache_size --serve"
+	pre=
+	[ -z "$profile" ] || pre="env LD_PRELOAD=$sqlprof SQLPROF_OUT=$dir/$1-$2.prof"
 	case $1 in
-	libbank) "$ledger" $args <"$dir/$1.in" >"$dir/$1.out" 2>"$dir/$1.err" & ;;
-	*) "$floor" --mode "$1" $args <"$dir/$1.in" >"$dir/$1.out" 2>"$dir/$1.err" & ;;
+	libbank) $pre "$ledger" $args <"$dir/$1.in" >"$dir/$1.out" 2>"$dir/$1.err" & ;;
+	*) $pre "$floor" --mode "$1" $args <"$dir/$1.in" >"$dir/$1.out" 2>"$dir/$1.err" & ;;
 	esac
 	pids="$pids $!"
 	case $1 in
@@ -183,6 +191,7 @@ function field(line, key,    n, i, kv, a) {
 	k = field($0, "size") SUBSEP field($0, "phase") SUBSEP field($0, "durability")
 	impl = field($0, "impl"); r = field($0, "round")
 	n[k, impl] += field($0, "n"); sec[k, impl] += field($0, "seconds")
+	cpu[k, impl] += field($0, "cpu"); wb[k, impl] += field($0, "wbytes")
 	rtps[k, r, impl] = field($0, "n") / field($0, "seconds")
 	if (!((k, r) in rseen)) { rseen[k, r] = 1; rounds[k] = rounds[k] " " r }
 	if (impl == "libbank") {
@@ -215,5 +224,27 @@ END {
 		       ((s > 0 && l / s >= 0.8) ? "met" : "MISSED")
 	}
 	printf "\ntransfers/s over each window; lib/stmt per round in \"round range\"; %d s in all\n", elapsed
+	printf "\nper transfer: wall and CPU (user+system) microseconds, KiB written (WAL frames and checkpoints)\n"
+	printf "%-8s %-14s %-26s %-26s %-26s %s\n", "", "", "   wall us: lib bare stmt", \
+	       "    CPU us: lib bare stmt", "       KiB: lib bare stmt", "CPU lib/stmt"
+	split("libbank bare statement", im, " ")
+	for (i = 1; i <= count; i++) {
+		k = order[i]; split(k, p, SUBSEP)
+		mode = (p[2] == "batched") ? "batched" : ("single " toupper(p[3]))
+		printf "%-8s %-14s", p[1], mode
+		for (j = 1; j <= 3; j++) { c[j] = n[k, im[j]] > 0 ? n[k, im[j]] : 1 }
+		printf " %8.1f %8.1f %8.1f", sec[k, im[1]] * 1e6 / c[1], sec[k, im[2]] * 1e6 / c[2], sec[k, im[3]] * 1e6 / c[3]
+		printf " %8.1f %8.1f %8.1f", cpu[k, im[1]] * 1e6 / c[1], cpu[k, im[2]] * 1e6 / c[2], cpu[k, im[3]] * 1e6 / c[3]
+		printf " %8.2f %8.2f %8.2f", wb[k, im[1]] / 1024 / c[1], wb[k, im[2]] / 1024 / c[2], wb[k, im[3]] / 1024 / c[3]
+		printf " %8.2f\n", (cpu[k, im[1]] > 0 ? (cpu[k, im[1]] / c[1]) / (cpu[k, im[3]] / c[3]) : 0)
+	}
 	if (refused != "") printf "warning: refused transfers in:%s\n", refused
 }' "$results"
+if [ -n "$profile" ]; then
+	for size in $sizes; do
+		for impl in $impls; do
+			echo
+			cat "$dir/$impl-$size.prof" 2>/dev/null || true
+		done
+	done
+fi

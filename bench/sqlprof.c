@@ -122,7 +122,7 @@ static int by_time(const void *a, const void *b)
 
 static void report(FILE *out, struct phase *p)
 {
-	struct slot sorted[SQLPROF_SLOTS];
+	struct slot sorted[SQLPROF_SLOTS] = {{0}};
 	size_t k = 0;
 	double in_sql = 0, n = p->n > 0 ? (double)p->n : 1;
 	for (size_t i = 0; i < SQLPROF_SLOTS; i++)

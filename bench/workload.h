@@ -117,8 +117,7 @@ static inline double bench_cpu(void)
 extern void sqlprof_mark(const char *phase, long n) __attribute__((weak));
 
 /** Runs one timed phase (batched phases run at durability full) and prints it. */
-static inline void bench_phase(const bench_ops *ops, const char *phase, const char *durability, long n,
-	long round)
+static inline void bench_phase(const bench_ops *ops, const char *phase, const char *durability, long n, long round)
 {
 	bool batched = strcmp(phase, "batched") == 0;
 	char name[64];
@@ -141,9 +140,8 @@ static inline void bench_phase(const bench_ops *ops, const char *phase, const ch
 	long long w1 = bench_wbytes();
 	printf("result impl=%s phase=%s durability=%s round=%ld n=%ld refused=%ld seconds=%.6f tps=%.0f "
 	       "cpu=%.6f wbytes=%lld journal_before=%ld journal_after=%ld\n",
-		ops->impl, phase, durability, round, n, *ops->refused - refused, seconds,
-		seconds > 0 ? (double)n / seconds : 0.0, cpu, w0 >= 0 && w1 >= 0 ? w1 - w0 : -1, before,
-		*ops->rows);
+	       ops->impl, phase, durability, round, n, *ops->refused - refused, seconds,
+	       seconds > 0 ? (double)n / seconds : 0.0, cpu, w0 >= 0 && w1 >= 0 ? w1 - w0 : -1, before, *ops->rows);
 	fflush(stdout);
 }
 
@@ -168,8 +166,8 @@ static inline int bench_serve(const bench_ops *ops)
 			break;
 		if (!strcmp(phase, "batched") && sscanf(line, "%*s %ld %ld", &n, &round) >= 1 && n >= 0)
 			bench_phase(ops, "batched", "full", n, round);
-		else if (!strcmp(phase, "single") && sscanf(line, "%*s %15s %ld %ld", dur, &n, &round) >= 2 &&
-			 n >= 0 && (!strcmp(dur, "full") || !strcmp(dur, "normal")))
+		else if (!strcmp(phase, "single") && sscanf(line, "%*s %15s %ld %ld", dur, &n, &round) >= 2 && n >= 0 &&
+			 (!strcmp(dur, "full") || !strcmp(dur, "normal")))
 			bench_phase(ops, "single", dur, n, round);
 		else {
 			fprintf(stderr, "%s: bad command: %s", ops->impl, line);

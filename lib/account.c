@@ -136,7 +136,7 @@ static int account_fetch(bank_account **out, bank *b, const char *number)
 {
 	bank__q *q = bank__q_get(b, ACCOUNT_SELECT " WHERE a.number = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, number);
 	int rc = bank__q_step(q);
 	if (rc == 1)
@@ -151,7 +151,7 @@ static int account_fetch_id(bank_account **out, bank *b, int64_t id)
 {
 	bank__q *q = bank__q_get(b, ACCOUNT_SELECT " WHERE a.id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, id);
 	int rc = bank__q_step(q);
 	if (rc == 1)
@@ -167,13 +167,24 @@ int bank__account_id(bank *b, const char *number, int64_t *id)
 	int rc = bank_account_number_check(number);
 	if (rc != BANK_OK)
 		return rc;
+	/* The number is 12 checked digits: hash its value. */
+	uint64_t h = 0;
+	for (int i = 0; i < BANK_ACCOUNT_NUMBER_LEN; i++)
+		h = h * 10 + (uint64_t)(number[i] - '0');
+	size_t slot = (size_t)((h * UINT64_C(0x9E3779B97F4A7C15)) >> 52) % BANK__NUMCACHE;
+	if (memcmp(b->numcache[slot].number, number, BANK_ACCOUNT_NUMBER_SIZE) == 0) {
+		*id = b->numcache[slot].id;
+		return BANK_OK;
+	}
 	bank__q *q = bank__q_get(b, "SELECT id FROM account WHERE number = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, number);
 	rc = bank__q_step(q);
 	if (rc == 1) {
 		*id = bank__q_col_int(q, 0);
+		memcpy(b->numcache[slot].number, number, BANK_ACCOUNT_NUMBER_SIZE);
+		b->numcache[slot].id = *id;
 		rc = BANK_OK;
 	} else if (rc == 0) {
 		rc = bank__err(BANK_ENOTFOUND, "no account %s", number);
@@ -188,7 +199,7 @@ static int expire_holds_of(bank *b, int64_t account_id)
 	bank__q *q = bank__q_get(b, "SELECT 1 FROM hold WHERE account_id = ? AND status = 'active'"
 				    " AND expires_at IS NOT NULL AND expires_at <= ? LIMIT 1");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, account_id);
 	bank__q_int(q, 2, bank_now(b));
 	int rc = bank__q_step(q);
@@ -206,7 +217,7 @@ static int expire_holds_of(bank *b, int64_t account_id)
 
 int bank__account_touch(bank *b, const char *number)
 {
-	int64_t id;
+	int64_t id = 0;
 	int rc = bank__account_id(b, number, &id);
 	return rc == BANK_OK ? expire_holds_of(b, id) : rc;
 }
@@ -246,7 +257,7 @@ int bank_account_list_get(bank_account_list **out, bank *b, int64_t customer_id)
 		q = bank__q_get(b, ACCOUNT_SELECT " WHERE ?1 < 0 ORDER BY a.number");
 	if (q == NULL) {
 		free(list);
-		return bank_error_last()->code;
+		return bank__last_code();
 	}
 	bank__q_int(q, 1, customer_id);
 	size_t cap = 0;
@@ -274,7 +285,7 @@ static int insert_account(bank *b, bank_account_kind kind, int64_t customer_id, 
 	bank__q *q = bank__q_get(b, "INSERT INTO account(number, kind, customer_id, product_id, branch_id, currency,"
 				    " opened_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?7)");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	for (int attempt = 0; attempt < 20; attempt++) {
 		/* 10 random digits, first one nonzero. */
 		uint64_t base = 1000000000u + bank__rng_u64(&b->rng) % 9000000000u;
@@ -299,7 +310,7 @@ static int insert_account(bank *b, bank_account_kind kind, int64_t customer_id, 
 			return rc;
 		bank__q *last = bank__q_get(b, "SELECT last_insert_rowid()");
 		if (last == NULL)
-			return bank_error_last()->code;
+			return bank__last_code();
 		if ((rc = bank__q_step(last)) < 0)
 			return rc;
 		*id = bank__q_col_int(last, 0);
@@ -314,7 +325,7 @@ int bank__internal_account(bank *b, int64_t branch_id, const char *currency, ban
 {
 	bank__q *q = bank__q_get(b, "SELECT id FROM account WHERE branch_id = ? AND currency = ? AND kind = ? AND kind <> 0");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, branch_id);
 	bank__q_text(q, 2, currency);
 	bank__q_int(q, 3, kind);
@@ -345,7 +356,7 @@ static int branch_id_of(bank *b, const char *code, int64_t *id)
 {
 	bank__q *q = bank__q_get(b, "SELECT id FROM branch WHERE code = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, code);
 	int rc = bank__q_step(q);
 	if (rc == 1)
@@ -365,7 +376,7 @@ struct internal_ctx {
 static int internal_fn(bank *b, void *vctx)
 {
 	struct internal_ctx *c = vctx;
-	int64_t branch_id;
+	int64_t branch_id = 0;
 	int rc = branch_id_of(b, c->branch, &branch_id);
 	return rc == BANK_OK ? bank__internal_account(b, branch_id, c->currency, c->kind, &c->id) : rc;
 }
@@ -402,14 +413,14 @@ struct open_ctx {
 static int open_fn(bank *b, void *vctx)
 {
 	struct open_ctx *c = vctx;
-	int64_t branch_id, product_id = 0;
+	int64_t branch_id = 0, product_id = 0;
 	char currency[BANK_CURRENCY_SIZE] = "";
 	int rc = branch_id_of(b, c->branch, &branch_id);
 	if (rc != BANK_OK)
 		return rc;
 	bank__q *q = bank__q_get(b, "SELECT id, currency FROM product WHERE code = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, c->product);
 	rc = bank__q_step(q);
 	if (rc == 1) {
@@ -423,7 +434,7 @@ static int open_fn(bank *b, void *vctx)
 		return rc;
 	q = bank__q_get(b, "SELECT 1 FROM customer WHERE id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, c->customer_id);
 	rc = bank__q_step(q);
 	bank__q_reset(q);
@@ -477,7 +488,7 @@ static int record_edit(bank *b, bank_time now, const bank_account *a, const char
 	bank__q *q = bank__q_get(b, "INSERT INTO account_edit(account_id, field, old_value, new_value, principal, at)"
 				    " VALUES (?, ?, ?, ?, ?, ?)");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, a->id);
 	bank__q_text(q, 2, field);
 	bank__q_text(q, 3, old);
@@ -508,7 +519,7 @@ static int set_status(bank *b, const bank_account *a, const char *status, unsign
 {
 	bank__q *q = bank__q_get(b, "UPDATE account SET status = ?, frozen = ? WHERE id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, status);
 	bank__q_int(q, 2, frozen);
 	bank__q_int(q, 3, a->id);
@@ -538,7 +549,7 @@ static int edit_account(bank *b, bank_account *a, const char *field, const char 
 			return rc;
 		bank__q *q = bank__q_get(b, "UPDATE account SET name = ? WHERE id = ?");
 		if (q == NULL)
-			return bank_error_last()->code;
+			return bank__last_code();
 		bank__q_text(q, 1, value);
 		bank__q_int(q, 2, a->id);
 		if ((rc = bank__q_exec(q)) != BANK_OK)
@@ -550,7 +561,7 @@ static int edit_account(bank *b, bank_account *a, const char *field, const char 
 			return rc;
 		bank__q *q = bank__q_get(b, "SELECT id, currency FROM product WHERE code = ?");
 		if (q == NULL)
-			return bank_error_last()->code;
+			return bank__last_code();
 		bank__q_text(q, 1, value);
 		rc = bank__q_step(q);
 		int64_t pid = rc == 1 ? bank__q_col_int(q, 0) : 0;
@@ -565,7 +576,7 @@ static int edit_account(bank *b, bank_account *a, const char *field, const char 
 					 a->currency);
 		q = bank__q_get(b, "UPDATE account SET product_id = ? WHERE id = ?");
 		if (q == NULL)
-			return bank_error_last()->code;
+			return bank__last_code();
 		bank__q_int(q, 1, pid);
 		bank__q_int(q, 2, a->id);
 		if ((rc = bank__q_exec(q)) != BANK_OK)
@@ -573,12 +584,12 @@ static int edit_account(bank *b, bank_account *a, const char *field, const char 
 		return record_edit(b, now, a, "product", a->product, value);
 	}
 	if (strcmp(field, "branch") == 0) {
-		int64_t bid;
+		int64_t bid = 0;
 		if ((rc = bank__check_code("branch", value)) != BANK_OK || (rc = branch_id_of(b, value, &bid)) != BANK_OK)
 			return rc;
 		bank__q *q = bank__q_get(b, "UPDATE account SET branch_id = ? WHERE id = ?");
 		if (q == NULL)
-			return bank_error_last()->code;
+			return bank__last_code();
 		bank__q_int(q, 1, bid);
 		bank__q_int(q, 2, a->id);
 		if ((rc = bank__q_exec(q)) != BANK_OK)
@@ -592,7 +603,7 @@ static int edit_account(bank *b, bank_account *a, const char *field, const char 
 		return bank__err(BANK_EINVAL, "customer \"%.20s\" is not a customer id", value);
 	bank__q *q = bank__q_get(b, "SELECT 1 FROM customer WHERE id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, cid);
 	rc = bank__q_step(q);
 	bank__q_reset(q);
@@ -602,7 +613,7 @@ static int edit_account(bank *b, bank_account *a, const char *field, const char 
 		return rc;
 	q = bank__q_get(b, "UPDATE account SET customer_id = ? WHERE id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, cid);
 	bank__q_int(q, 2, a->id);
 	if ((rc = bank__q_exec(q)) != BANK_OK)
@@ -622,7 +633,7 @@ static int close_account(bank *b, bank_account *a, const char *reason, bank_time
 		return rc;
 	bank__q *q = bank__q_get(b, "SELECT balance, pending FROM account WHERE id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, a->id);
 	if ((rc = bank__q_step(q)) < 0)
 		return rc;
@@ -640,7 +651,7 @@ static int close_account(bank *b, bank_account *a, const char *reason, bank_time
 	}
 	q = bank__q_get(b, "UPDATE account SET status = 'closed', frozen = 0, closed_at = ? WHERE id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, now);
 	bank__q_int(q, 2, a->id);
 	if ((rc = bank__q_exec(q)) != BANK_OK)
@@ -648,7 +659,7 @@ static int close_account(bank *b, bank_account *a, const char *reason, bank_time
 	q = bank__q_get(b, "INSERT INTO account_closed(account_id, reason, closed_by, final_balance, closed_at)"
 			   " VALUES (?, ?, ?, ?, ?)");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, a->id);
 	bank__q_text(q, 2, reason);
 	bank__q_text(q, 3, b->principal);
@@ -750,7 +761,7 @@ int bank_account_edits_get(bank_account_edits **out, bank *b, const char *number
 	if (out == NULL || b == NULL)
 		return bank__err(BANK_EMISUSE, "bank_account_edits_get: NULL argument");
 	*out = NULL;
-	int64_t id;
+	int64_t id = 0;
 	char object[32];
 	snprintf(object, sizeof object, "account:%.12s", number ? number : "");
 	int rc;
@@ -764,7 +775,7 @@ int bank_account_edits_get(bank_account_edits **out, bank *b, const char *number
 				    " WHERE account_id = ? ORDER BY seq");
 	if (q == NULL) {
 		free(e);
-		return bank_error_last()->code;
+		return bank__last_code();
 	}
 	bank__q_int(q, 1, id);
 	size_t cap = 0;

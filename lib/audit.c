@@ -26,7 +26,7 @@ int bank__audit(bank *b, bank_time at, const char *action, const char *object, c
 {
 	bank__q *q = bank__q_get(b, "INSERT INTO audit(at, principal, action, object, details) VALUES (?, ?, ?, ?, ?)");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, at);
 	bank__q_text(q, 2, b->principal);
 	bank__q_text(q, 3, action);
@@ -58,7 +58,7 @@ int bank_audit_get(bank_audit_page **out, bank *b, int64_t after_seq, const char
 					     " WHERE ?1 IS NULL AND seq > ? ORDER BY seq LIMIT ?");
 	if (q == NULL) {
 		bank_audit_page_free(p);
-		return bank_error_last()->code;
+		return bank__last_code();
 	}
 	bank__q_text(q, 1, object);
 	bank__q_int(q, 2, after_seq);

@@ -52,7 +52,7 @@ static int branch_fetch(bank_branch **out, bank *b, const char *code)
 {
 	bank__q *q = bank__q_get(b, "SELECT " BRANCH_COLS " FROM branch WHERE code = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, code);
 	int rc = bank__q_step(q);
 	if (rc == 1)
@@ -74,7 +74,7 @@ static int add_fn(bank *b, void *vctx)
 	bank_time now = bank_now(b);
 	bank__q *q = bank__q_get(b, "INSERT INTO branch(code, name, address, created_at) VALUES (?, ?, ?, ?)");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, c->code);
 	bank__q_text(q, 2, c->name);
 	bank__q_text(q, 3, c->address ? c->address : "");
@@ -153,7 +153,7 @@ static int edit_fn(bank *b, void *vctx)
 						   : bank__q_get(b, "UPDATE branch SET address = ? WHERE code = ?");
 	if (q == NULL) {
 		bank__buf_free(&d);
-		return bank_error_last()->code;
+		return bank__last_code();
 	}
 	bank__q_text(q, 1, c->value);
 	bank__q_text(q, 2, c->code);
@@ -197,7 +197,7 @@ int bank_branch_list_get(bank_branch_list **out, bank *b)
 	bank__q *q = bank__q_get(b, "SELECT " BRANCH_COLS " FROM branch ORDER BY code");
 	if (q == NULL) {
 		free(list);
-		return bank_error_last()->code;
+		return bank__last_code();
 	}
 	size_t cap = 0;
 	while ((rc = bank__q_step(q)) == 1) {

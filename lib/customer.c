@@ -155,7 +155,7 @@ static int customer_fetch(bank_customer **out, bank *b, int64_t id)
 {
 	bank__q *q = bank__q_get(b, CUSTOMER_SELECT " WHERE c.id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, id);
 	int rc = bank__q_step(q);
 	if (rc == 1)
@@ -170,7 +170,7 @@ static int customer_exists(bank *b, int64_t id)
 {
 	bank__q *q = bank__q_get(b, "SELECT 1 FROM customer WHERE id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, id);
 	int rc = bank__q_step(q);
 	bank__q_reset(q);
@@ -196,7 +196,7 @@ static int address_store(bank *b, int64_t id, const bank_address *a)
 	bank__q *q = bank__q_get(b, "INSERT OR REPLACE INTO address(customer_id, line1, line2, city, region, postal_code,"
 				    " country) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, id);
 	bank__q_text(q, 2, a->line1 ? a->line1 : "");
 	bank__q_text(q, 3, a->line2 ? a->line2 : "");
@@ -220,7 +220,7 @@ static int add_fn(bank *b, void *vctx)
 	bank__q *q = bank__q_get(b, "INSERT INTO customer(name, dob, occupation, income, income_currency, email, phone,"
 				    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?8)");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, s->name);
 	bank__q_text(q, 2, s->dob ? s->dob : "");
 	bank__q_text(q, 3, s->occupation ? s->occupation : "");
@@ -237,7 +237,7 @@ static int add_fn(bank *b, void *vctx)
 		return rc;
 	bank__q *last = bank__q_get(b, "SELECT last_insert_rowid()");
 	if (last == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	if ((rc = bank__q_step(last)) < 0)
 		return rc;
 	int64_t id = bank__q_col_int(last, 0);
@@ -384,7 +384,7 @@ static int edit_fn(bank *b, void *vctx)
 	}
 	bank__q *q = bank__q_get(b, f->sql);
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	if (f->kind == F_INCOME && income < 0)
 		bank__q_null(q, 1);
 	else if (f->kind == F_INCOME)
@@ -398,7 +398,7 @@ static int edit_fn(bank *b, void *vctx)
 	if (address) {
 		bank__q *u = bank__q_get(b, "UPDATE customer SET updated_at = ? WHERE id = ?");
 		if (u == NULL)
-			return bank_error_last()->code;
+			return bank__last_code();
 		bank__q_int(u, 1, now);
 		bank__q_int(u, 2, e->id);
 		if ((rc = bank__q_exec(u)) != BANK_OK)
@@ -464,7 +464,7 @@ static int set_address_fn(bank *b, void *vctx)
 		return rc;
 	bank__q *u = bank__q_get(b, "UPDATE customer SET updated_at = ? WHERE id = ?");
 	if (u == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(u, 1, now);
 	bank__q_int(u, 2, c->id);
 	if ((rc = bank__q_exec(u)) != BANK_OK)
@@ -507,7 +507,7 @@ int bank_customer_list_get(bank_customer_list **out, bank *b)
 	bank__q *q = bank__q_get(b, CUSTOMER_SELECT " ORDER BY c.id");
 	if (q == NULL) {
 		free(list);
-		return bank_error_last()->code;
+		return bank__last_code();
 	}
 	size_t cap = 0;
 	while ((rc = bank__q_step(q)) == 1) {

@@ -108,7 +108,7 @@ void bank__q_text(bank__q *q, int i, const char *v)
 	if (v == NULL)
 		sqlite3_bind_null(STMT(q), i);
 	else
-		sqlite3_bind_text(STMT(q), i, v, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(STMT(q), i, v, -1, SQLITE_STATIC);
 }
 
 void bank__q_null(bank__q *q, int i)
@@ -233,8 +233,15 @@ int bank__tx_commit(bank *b)
 	return BANK_OK;
 }
 
+void bank__numcache_clear(bank *b)
+{
+	memset(b->numcache, 0, sizeof b->numcache);
+	b->seq_at_valid = false;
+}
+
 void bank__tx_rollback(bank *b)
 {
+	bank__numcache_clear(b);
 	if (b->tx_depth > 1) {
 		/* An inner scope failed: the outer one decides; it sees the error code. */
 		b->tx_depth--;
@@ -259,6 +266,7 @@ int bank__savepoint_release(bank *b)
 
 void bank__savepoint_rollback(bank *b)
 {
+	bank__numcache_clear(b);
 	sqlite3_exec(b->db, "ROLLBACK TO chain; RELEASE chain", NULL, NULL, NULL);
 }
 

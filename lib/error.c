@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#define BANK__ERROR_C
 #include "internal.h"
 
 #define MESSAGE_SIZE 512

@@ -310,9 +310,10 @@ int bank_accrual_format(char *buf, size_t size, bank_accrual a, const char *curr
 		return bank__err(BANK_EINVAL, "decimals must be 0..%d (or -1 for all)", all);
 	if (a.frac < 0 || a.frac >= PICO)
 		return bank__err(BANK_EINVAL, "accrual fraction out of range");
-	i128 v = accrual_value(a);
+	i128 v = accrual_value(a), scale = 1;
 	for (int i = decimals; i < all; i++)
-		v = div_half_even(v, 10);
+		scale *= 10;
+	v = div_half_even(v, scale); /* once: rounding digit by digit would round twice */
 	char digits[48];
 	bool neg = v < 0;
 	i128_text(digits, neg ? -v : v);
@@ -519,6 +520,7 @@ struct period {
 	int64_t rate_factor; /* sum of rate * YEAR_LCM / days_in_year (average method) */
 	i128 carry_in, accrued, compounded;
 	bank_time last_post_at; /* latest interest posting of the account, 0 when none */
+	bool wide;              /* since read: a column beyond the daily five changed */
 	/* final fields */
 	bool final;
 	int64_t posted;
@@ -540,11 +542,16 @@ static void period_start_new(struct period *s, bank_date start, const struct pro
 	s->last_post_at = last_post_at;
 }
 
-static int rates_append(struct period *s, int64_t rate, bank_date d)
+static void rate_text(char buf[BANK_RATE_SIZE], int64_t rate)
+{
+	if (bank_rate_format(buf, BANK_RATE_SIZE, rate) != BANK_OK)
+		snprintf(buf, BANK_RATE_SIZE, "%lld", (long long)rate);
+}
+
+static int rates_add(struct period *s, int64_t rate, bank_date d)
 {
 	char r[BANK_RATE_SIZE], day[16], item[BANK_RATE_SIZE + 32];
-	if (bank_rate_format(r, sizeof r, rate) != BANK_OK)
-		snprintf(r, sizeof r, "%lld", (long long)rate);
+	rate_text(r, rate);
 	date_text(day, d);
 	snprintf(item, sizeof item, "%s%s from %s", s->rates && s->rates[0] ? "; " : "", r, day);
 	size_t old = s->rates ? strlen(s->rates) : 0, add = strlen(item);
@@ -553,7 +560,24 @@ static int rates_append(struct period *s, int64_t rate, bank_date d)
 		return bank__oom();
 	memcpy(n + old, item, add + 1);
 	s->rates = n;
+	return BANK_OK;
+}
+
+/*
+ * Notes the rate of a day. While a period sees one rate, only last_rate is kept (the
+ * text stays NULL: rows are rewritten daily, so they are kept small); the first change
+ * writes "R0 from <start>; R1 from <day>" (days are accrued from the start on, in order).
+ */
+static int rates_note(struct period *s, int64_t rate, bank_date d)
+{
+	int rc;
+	if (s->last_rate >= 0 && (s->rates == NULL || s->rates[0] == '\0') &&
+	    (rc = rates_add(s, s->last_rate, s->start)) != BANK_OK)
+		return rc;
+	if (s->last_rate >= 0 && (rc = rates_add(s, rate, d)) != BANK_OK)
+		return rc;
 	s->last_rate = rate;
+	s->wide = true;
 	return BANK_OK;
 }
 
@@ -566,7 +590,7 @@ static int accrue_day(const struct prod *p, struct period *s, bank_date d, int64
 {
 	int64_t rate = prod_rate_on(p, d), diy = days_in_year(p->dc, d);
 	int rc;
-	if (rate != s->last_rate && (rc = rates_append(s, rate, d)) != BANK_OK)
+	if (rate != s->last_rate && (rc = rates_note(s, rate, d)) != BANK_OK)
 		return rc;
 	i128 basis = (i128)balance * PICO + s->compounded;
 	s->days++;
@@ -580,6 +604,7 @@ static int accrue_day(const struct prod *p, struct period *s, bank_date d, int64
 			s->accrued += day;
 		}
 	} else {
+		s->wide = true;
 		s->basis_sum += basis;
 		s->rate_factor += rate * (YEAR_LCM / diy);
 		i128 earned = 0;
@@ -609,6 +634,34 @@ static int period_close(struct period *s, bank_date end)
 #define PERIOD_COLS                                                                                          \
 	"p.id, p.period_start, p.period_end, p.accrued_through, p.days, p.balance_method, p.rates, p.last_rate," \
 	" p.balance_sum, p.basis_sum, p.rate_factor, p.carry_in, p.accrued, p.compounded, p.last_post_at"
+/* Columns PERIOD_COLS takes; table reads add posted, carry_out, transfer_id, posted_at. */
+#define PERIOD_NCOLS 15
+
+/*
+ * 128-bit values are stored as INTEGER when they fit 64 bits (nearly always: the columns
+ * have no type affinity, so SQLite keeps what is bound) and as decimal TEXT otherwise.
+ * SQLite reads such TEXT as an integer saturated to INT64_MAX / INT64_MIN, so only those
+ * two values need the text (which is exact for an INTEGER too).
+ */
+static int col_i128(bank__q *q, int col, i128 *out)
+{
+	int64_t v = bank__q_col_int(q, col);
+	if (v == INT64_MAX || v == INT64_MIN)
+		return i128_parse(out, bank__q_col_text(q, col));
+	*out = v;
+	return BANK_OK;
+}
+
+/* Binds v; buf (which bank__q_text does not copy) must live until the statement ran. */
+static void bind_i128(bank__q *q, int i, i128 v, char buf[48])
+{
+	if (v >= INT64_MIN && v <= INT64_MAX) {
+		bank__q_int(q, i, (int64_t)v);
+	} else {
+		i128_text(buf, v);
+		bank__q_text(q, i, buf);
+	}
+}
 
 /* Reads PERIOD_COLS starting at column `col` into s. */
 static int period_read(bank__q *q, int col, struct period *s)
@@ -621,43 +674,56 @@ static int period_read(bank__q *q, int col, struct period *s)
 	s->end = (bank_date)bank__q_col_int(q, col + 2);
 	s->through = (bank_date)bank__q_col_int(q, col + 3);
 	s->days = bank__q_col_int(q, col + 4);
-	s->method = strcmp(bank__q_col_text(q, col + 5), "average") == 0 ? BANK_BALANCE_AVERAGE : BANK_BALANCE_DAILY;
-	s->rates = bank__strdup(bank__q_col_text(q, col + 6));
-	if (s->rates == NULL)
+	s->method = bank__q_col_int(q, col + 5) == 1 ? BANK_BALANCE_AVERAGE : BANK_BALANCE_DAILY;
+	if (!bank__q_col_null(q, col + 6) && (s->rates = bank__strdup(bank__q_col_text(q, col + 6))) == NULL)
 		return bank__oom();
 	s->last_rate = bank__q_col_int(q, col + 7);
-	if ((rc = i128_parse(&s->bal_sum, bank__q_col_text(q, col + 8))) != BANK_OK ||
-	    (rc = i128_parse(&s->basis_sum, bank__q_col_text(q, col + 9))) != BANK_OK)
+	if ((rc = col_i128(q, col + 8, &s->bal_sum)) != BANK_OK || (rc = col_i128(q, col + 9, &s->basis_sum)) != BANK_OK)
 		return rc;
 	s->rate_factor = bank__q_col_int(q, col + 10);
-	if ((rc = i128_parse(&s->carry_in, bank__q_col_text(q, col + 11))) != BANK_OK ||
-	    (rc = i128_parse(&s->accrued, bank__q_col_text(q, col + 12))) != BANK_OK ||
-	    (rc = i128_parse(&s->compounded, bank__q_col_text(q, col + 13))) != BANK_OK)
+	if ((rc = col_i128(q, col + 11, &s->carry_in)) != BANK_OK || (rc = col_i128(q, col + 12, &s->accrued)) != BANK_OK ||
+	    (rc = col_i128(q, col + 13, &s->compounded)) != BANK_OK)
 		return rc;
 	s->last_post_at = bank__q_col_int(q, col + 14);
 	return BANK_OK;
 }
 
-/* Writes s: INSERT when new, else UPDATE (the trigger refuses changing a final row). */
+/*
+ * Writes s: INSERT when new, else UPDATE (the trigger refuses changing a final row). The
+ * daily case, an open daily-balance row that saw no new rate, sets only the five
+ * columns accrual changes: the run does it once per account and day.
+ */
 static int period_store(bank *b, int64_t account_id, struct period *s)
 {
-	char bal[48], basis[48], cin[48], acc[48], comp[48], cout[48];
-	i128_text(bal, s->bal_sum);
-	i128_text(basis, s->basis_sum);
-	i128_text(cin, s->carry_in);
-	i128_text(acc, s->accrued);
-	i128_text(comp, s->compounded);
-	i128_text(cout, s->carry_out);
+	char tb[6][48];
+	int rc;
+	if (s->rowid != 0 && !s->final && !s->wide) {
+		bank__q *q = bank__q_get(b, "UPDATE interest_period SET accrued_through = ?, days = ?, balance_sum = ?,"
+					    " accrued = ?, compounded = ? WHERE id = ?");
+		if (q == NULL)
+			return bank_error_last()->code;
+		bank__q_int(q, 1, s->through);
+		bank__q_int(q, 2, s->days);
+		bind_i128(q, 3, s->bal_sum, tb[0]);
+		bind_i128(q, 4, s->accrued, tb[1]);
+		bind_i128(q, 5, s->compounded, tb[2]);
+		bank__q_int(q, 6, s->rowid);
+		return bank__q_exec(q);
+	}
+	/* Parameters a statement does not use are ignored by SQLite. */
 	bank__q *q = s->rowid == 0
 			     ? bank__q_get(b, "INSERT INTO interest_period(account_id, period_start, period_end,"
 					      " accrued_through, days, balance_method, rates, last_rate, balance_sum, basis_sum,"
 					      " rate_factor, carry_in, accrued, compounded, last_post_at, posted, carry_out,"
 					      " transfer_id, posted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 					      " ?13, ?14, ?15, ?16, ?17, ?18, ?19)")
-			     : bank__q_get(b, "UPDATE interest_period SET period_end = ?3, accrued_through = ?4, days = ?5,"
-					      " rates = ?7, last_rate = ?8, balance_sum = ?9, basis_sum = ?10, rate_factor = ?11,"
-					      " accrued = ?13, compounded = ?14, posted = ?16, carry_out = ?17,"
-					      " transfer_id = ?18, posted_at = ?19 WHERE id = ?20 AND account_id = ?1");
+		     : s->final ? bank__q_get(b, "UPDATE interest_period SET period_end = ?3, accrued_through = ?4, days = ?5,"
+						 " rates = ?7, last_rate = ?8, balance_sum = ?9, basis_sum = ?10, rate_factor = ?11,"
+						 " accrued = ?13, compounded = ?14, posted = ?16, carry_out = ?17,"
+						 " transfer_id = ?18, posted_at = ?19 WHERE id = ?20 AND account_id = ?1")
+				: bank__q_get(b, "UPDATE interest_period SET accrued_through = ?4, days = ?5, rates = ?7,"
+						 " last_rate = ?8, balance_sum = ?9, basis_sum = ?10, rate_factor = ?11,"
+						 " accrued = ?13, compounded = ?14 WHERE id = ?20 AND account_id = ?1");
 	if (q == NULL)
 		return bank_error_last()->code;
 	bank__q_int(q, 1, account_id);
@@ -665,29 +731,30 @@ static int period_store(bank *b, int64_t account_id, struct period *s)
 	bank__q_int(q, 3, s->end);
 	bank__q_int(q, 4, s->through);
 	bank__q_int(q, 5, s->days);
-	bank__q_text(q, 6, bank_balance_method_name(s->method));
-	bank__q_text(q, 7, s->rates ? s->rates : "");
+	bank__q_int(q, 6, s->method);
+	if (s->rates && s->rates[0])
+		bank__q_text(q, 7, s->rates);
 	bank__q_int(q, 8, s->last_rate);
-	bank__q_text(q, 9, bal);
-	bank__q_text(q, 10, basis);
+	bind_i128(q, 9, s->bal_sum, tb[0]);
+	bind_i128(q, 10, s->basis_sum, tb[1]);
 	bank__q_int(q, 11, s->rate_factor);
-	bank__q_text(q, 12, cin);
-	bank__q_text(q, 13, acc);
-	bank__q_text(q, 14, comp);
+	bind_i128(q, 12, s->carry_in, tb[2]);
+	bind_i128(q, 13, s->accrued, tb[3]);
+	bind_i128(q, 14, s->compounded, tb[4]);
 	bank__q_int(q, 15, s->last_post_at);
 	if (s->final) {
 		bank__q_int(q, 16, s->posted);
-		bank__q_text(q, 17, cout);
+		bind_i128(q, 17, s->carry_out, tb[5]);
 		bank__q_text(q, 18, s->transfer);
 		bank__q_int(q, 19, s->posted_at);
 	}
 	if (s->rowid != 0)
 		bank__q_int(q, 20, s->rowid);
-	int rc = bank__q_exec(q);
-	if (rc != BANK_OK)
+	if ((rc = bank__q_exec(q)) != BANK_OK)
 		return rc;
 	if (s->rowid == 0)
 		s->rowid = bank__last_rowid(b);
+	s->wide = false;
 	return BANK_OK;
 }
 
@@ -1006,6 +1073,7 @@ struct batch {
 	size_t rows;        /* accounts read */
 	size_t accounts;    /* accounts that accrued something */
 	size_t days, postings;
+	struct acct *buf;   /* batch_size() of them, reused by every batch */
 };
 
 static int run_batch(bank *b, struct batch *bt)
@@ -1038,9 +1106,7 @@ static int run_batch(bank *b, struct batch *bt)
 	if ((rc = bank__ledger_now(b, &w.now)) != BANK_OK)
 		return rc;
 	size_t limit = batch_size();
-	struct acct *rows = calloc(limit, sizeof *rows);
-	if (rows == NULL)
-		return bank__oom();
+	struct acct *rows = bt->buf;
 	bank__q *q = bank__q_get(b, "SELECT " ACCT_COLS PERIOD_COLS " FROM account a"
 				    " LEFT JOIN interest_period p ON p.account_id = a.id AND p.posted IS NULL"
 				    " WHERE a.id > ?1 AND a.kind = 0 AND a.status <> 'closed' AND a.opened_at < ?2"
@@ -1118,9 +1184,8 @@ static int run_batch(bank *b, struct batch *bt)
 		rc = bank__q_exec(q);
 	}
 done:
-	for (size_t i = 0; i < limit; i++)
+	for (size_t i = 0; i < n; i++)
 		acct_free(&rows[i]);
-	free(rows);
 	cache_free(&w.cache);
 	free(w.late);
 	return rc;
@@ -1146,6 +1211,8 @@ int bank_interest_run(bank_interest_run_result *out, bank *b, bank_date as_of)
 	struct batch bt = {0};
 	bt.as_of = as_of;
 	bt.first = true;
+	if ((bt.buf = calloc(batch_size(), sizeof *bt.buf)) == NULL)
+		return bank__oom();
 	bank_interest_run_result res = {0};
 	res.as_of = as_of;
 	for (;;) {
@@ -1173,6 +1240,7 @@ int bank_interest_run(bank_interest_run_result *out, bank *b, bank_date as_of)
 		if (bt.rows < batch_size())
 			break;
 	}
+	free(bt.buf);
 	if (out)
 		*out = res;
 	return rc;
@@ -1348,20 +1416,15 @@ void bank_interest_table_free(bank_interest_table *t)
 	free(t);
 }
 
-/* "5 from 2026-03-01" alone reads "5"; several rates keep their dates. */
-static char *rates_public(const char *stored)
+/* One rate reads "5"; several keep their dates: "5 from 2026-03-01; 4 from 2026-03-16". */
+static char *rates_public(const struct period *s)
 {
-	if (strchr(stored, ';') == NULL) {
-		const char *sp = strchr(stored, ' ');
-		size_t n = sp ? (size_t)(sp - stored) : strlen(stored);
-		char *s = malloc(n + 1);
-		if (s) {
-			memcpy(s, stored, n);
-			s[n] = '\0';
-		}
-		return s;
-	}
-	return bank__strdup(stored);
+	char r[BANK_RATE_SIZE] = "";
+	if (s->rates && s->rates[0])
+		return bank__strdup(s->rates);
+	if (s->last_rate >= 0)
+		rate_text(r, s->last_rate);
+	return bank__strdup(r);
 }
 
 static int64_t average_balance(i128 sum, int64_t days)
@@ -1377,8 +1440,8 @@ static int period_row_public(bank__q *q, bank_interest_period *x)
 	struct period s = {0};
 	int rc = period_read(q, 0, &s);
 	i128 cout = 0;
-	if (rc == BANK_OK && !bank__q_col_null(q, 15))
-		rc = i128_parse(&cout, bank__q_col_text(q, 16));
+	if (rc == BANK_OK)
+		rc = col_i128(q, PERIOD_NCOLS + 1, &cout);
 	if (rc != BANK_OK) {
 		free(s.rates);
 		return rc;
@@ -1388,16 +1451,16 @@ static int period_row_public(bank__q *q, bank_interest_period *x)
 	x->end = s.end;
 	x->accrued_through = s.through;
 	x->days = (int)s.days;
-	x->rates = rates_public(s.rates);
+	x->rates = rates_public(&s);
 	x->balance_method = bank_balance_method_name(s.method);
 	x->balance_basis = average_balance(s.bal_sum, s.days);
 	x->carried_in = accrual_of(s.carry_in);
 	x->accrued = accrual_of(s.accrued);
-	x->posted_flag = !bank__q_col_null(q, 15);
-	x->posted = bank__q_col_int(q, 15);
+	x->posted_flag = !bank__q_col_null(q, PERIOD_NCOLS);
+	x->posted = bank__q_col_int(q, PERIOD_NCOLS);
 	x->carried_out = accrual_of(cout);
-	x->transfer = bank__strdup(bank__q_col_text(q, 17));
-	x->posted_at = bank__q_col_int(q, 18);
+	x->transfer = bank__strdup(bank__q_col_text(q, PERIOD_NCOLS + 2));
+	x->posted_at = bank__q_col_int(q, PERIOD_NCOLS + 3);
 	free(s.rates);
 	return x->rates && x->transfer ? BANK_OK : bank__oom();
 }
@@ -1435,7 +1498,7 @@ int bank_interest_table_get(bank_interest_table **out, bank *b, const char *acco
 	bank__q_reset(q);
 	if (rc < 0)
 		goto done;
-	q = bank__q_get(b, "SELECT " PERIOD_COLS ", p.posted, p.carry_out, coalesce(p.transfer_id, ''),"
+	q = bank__q_get(b, "SELECT " PERIOD_COLS ", p.posted, coalesce(p.carry_out, 0), coalesce(p.transfer_id, ''),"
 			   " coalesce(p.posted_at, 0) FROM interest_period p WHERE p.account_id = ? ORDER BY p.period_start");
 	if (q == NULL) {
 		rc = bank_error_last()->code;
@@ -1590,8 +1653,8 @@ int bank_interest_apy_earned(bank_apy *out, bank *b, const char *account, bank_d
 	rc = bank__q_step(q);
 	if (rc == 1) {
 		rc = period_read(q, 0, &s);
-		final = !bank__q_col_null(q, 15);
-		posted = bank__q_col_int(q, 15);
+		final = !bank__q_col_null(q, PERIOD_NCOLS);
+		posted = bank__q_col_int(q, PERIOD_NCOLS);
 	} else if (rc == 0) {
 		rc = BANK_ENOTFOUND;
 	}

@@ -45,10 +45,26 @@ int bank__err_sqlite(int code, int sqlite_code, const char *fmt, ...) BANK__PRIN
 /** bank__err(BANK_ENOMEM, ...). */
 int bank__oom(void);
 
+/** This thread's last error code as a failure (never BANK_OK), for returning after a helper set it. */
+static inline int bank__last_code(void)
+{
+	int c = bank_error_last()->code;
+	return c < 0 ? c : BANK_EMISUSE;
+}
+
+/* Tell the static analyzer that the error setters return their code. */
+#if defined(__clang_analyzer__) && !defined(BANK__ERROR_C)
+#define bank__err(code, ...) ((bank__err)(code, __VA_ARGS__), (code))
+#define bank__err_sqlite(code, sc, ...) ((bank__err_sqlite)(code, sc, __VA_ARGS__), (code))
+#define bank__oom() ((bank__oom)(), BANK_ENOMEM)
+#endif
+
 /* ---- Memory and strings ---- */
 
 /** strdup that returns NULL only when @p s is NULL or memory is out. */
 char *bank__strdup(const char *s);
+/** Copies src into dst[size] (truncating, always terminated); returns the length copied. */
+size_t bank__copy(char *dst, size_t size, const char *src);
 /** strdup of s, or of "" when s is NULL. */
 char *bank__strdup0(const char *s);
 
@@ -120,7 +136,7 @@ struct sqlite3;
 bank__q *bank__q_get(bank *b, const char *sql);
 /** Bind by 1-based index. Errors surface at bank__q_step. */
 void bank__q_int(bank__q *q, int i, int64_t v);
-void bank__q_text(bank__q *q, int i, const char *v); /* NULL binds NULL; copied */
+void bank__q_text(bank__q *q, int i, const char *v); /* NULL binds NULL; not copied: v must live until the step */
 void bank__q_null(bank__q *q, int i);
 /** Steps: 1 a row, 0 done, < 0 error (set, with SQLite's code). */
 int bank__q_step(bank__q *q);
@@ -162,12 +178,16 @@ void bank__db_close(bank *b);
 /** Finalizes every cached statement. */
 void bank__db_cache_clear(bank *b);
 
+/** Forgets every cached account number (after a rollback). */
+void bank__numcache_clear(bank *b);
+
 /** Runs @p fn inside one write transaction: begin, fn, commit; rollback when fn fails. */
 int bank__write(bank *b, int (*fn)(bank *b, void *ctx), void *ctx);
 
 /* ---- The handle (handle.c) ---- */
 
 #define BANK__STMT_CACHE 128
+#define BANK__NUMCACHE 4096
 
 struct bank {
 	struct sqlite3 *db;
@@ -187,6 +207,17 @@ struct bank {
 		const char *sql;
 		void *stmt;
 	} cache[BANK__STMT_CACHE];
+	/* Account number -> row id. Numbers never change and accounts are never deleted,
+	 * so entries stay true across processes; cleared on every rollback, since a row id
+	 * of a rolled-back insert may be reused. */
+	struct {
+		char number[BANK_ACCOUNT_NUMBER_SIZE];
+		int64_t id;
+	} numcache[BANK__NUMCACHE];
+	/* Last answer of report.c's time -> journal position search (cleared on rollback). */
+	bool seq_at_valid;
+	bank_time seq_at_time;
+	int64_t seq_at_seq;
 };
 
 /* ---- Schema (schema.c) ---- */

@@ -21,6 +21,19 @@ char *bank__strdup(const char *s)
 	return p;
 }
 
+size_t bank__copy(char *dst, size_t size, const char *src)
+{
+	size_t n = 0;
+	if (size == 0)
+		return 0;
+	while (src[n] != '\0' && n + 1 < size) {
+		dst[n] = src[n];
+		n++;
+	}
+	dst[n] = '\0';
+	return n;
+}
+
 char *bank__strdup0(const char *s)
 {
 	return bank__strdup(s != NULL ? s : "");
@@ -99,6 +112,14 @@ void bank__buf_json_str(bank__buf *b, const char *s)
 	}
 	bank__buf_putc(b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		/* Copy runs of characters that need no escape in one append. */
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			buf_append(b, (const char *)run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
 		switch (*p) {
 		case '"': bank__buf_puts(b, "\\\""); break;
 		case '\\': bank__buf_puts(b, "\\\\"); break;
@@ -138,7 +159,16 @@ void bank__json_str(bank__buf *b, const char *key, const char *value)
 void bank__json_int(bank__buf *b, const char *key, int64_t value)
 {
 	json_key(b, key);
-	bank__buf_printf(b, "%lld", (long long)value);
+	char tmp[24];
+	int n = 0;
+	uint64_t u = value < 0 ? (uint64_t)0 - (uint64_t)value : (uint64_t)value;
+	do {
+		tmp[sizeof tmp - 1 - n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (value < 0)
+		tmp[sizeof tmp - 1 - n++] = '-';
+	buf_append(b, tmp + sizeof tmp - n, (size_t)n);
 }
 
 void bank__json_end(bank__buf *b)

@@ -111,9 +111,9 @@ static int acct_read(bank__q *q, struct acct *a, const char *what)
 		a->id = bank__q_col_int(q, 0);
 		a->kind = (int)bank__q_col_int(q, 1);
 		a->branch_id = bank__q_col_int(q, 2);
-		snprintf(a->number, sizeof a->number, "%s", bank__q_col_text(q, 3));
-		snprintf(a->currency, sizeof a->currency, "%s", bank__q_col_text(q, 4));
-		snprintf(a->status, sizeof a->status, "%s", bank__q_col_text(q, 5));
+		bank__copy(a->number, sizeof a->number, bank__q_col_text(q, 3));
+		bank__copy(a->currency, sizeof a->currency, bank__q_col_text(q, 4));
+		bank__copy(a->status, sizeof a->status, bank__q_col_text(q, 5));
 		a->frozen = (unsigned)bank__q_col_int(q, 6);
 		a->balance = bank__q_col_int(q, 7);
 		a->pending = bank__q_col_int(q, 8);
@@ -127,25 +127,20 @@ static int acct_read(bank__q *q, struct acct *a, const char *what)
 	return rc;
 }
 
-static int acct_by_number(bank *b, const char *number, struct acct *a)
-{
-	int rc = bank_account_number_check(number);
-	if (rc != BANK_OK)
-		return rc;
-	bank__q *q = bank__q_get(b, ACCT_SELECT " WHERE a.number = ?");
-	if (q == NULL)
-		return bank_error_last()->code;
-	bank__q_text(q, 1, number);
-	return acct_read(q, a, number);
-}
-
 static int acct_by_id(bank *b, int64_t id, struct acct *a)
 {
 	bank__q *q = bank__q_get(b, ACCT_SELECT " WHERE a.id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, id);
 	return acct_read(q, a, "(by id)");
+}
+
+static int acct_by_number(bank *b, const char *number, struct acct *a)
+{
+	int64_t id;
+	int rc = bank__account_id(b, number, &id);
+	return rc == BANK_OK ? acct_by_id(b, id, a) : rc;
 }
 
 /* ---- Holds ---- */
@@ -161,7 +156,7 @@ int bank__holds_expire(bank *b, int64_t account_id, bank_time now, size_t *relea
 				    " WHERE h.status = 'active' AND h.expires_at IS NOT NULL AND h.expires_at <= ?1"
 				    " AND (?2 = 0 OR h.account_id = ?2)");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, now);
 	bank__q_int(q, 2, account_id);
 	int rc;
@@ -178,7 +173,7 @@ int bank__holds_expire(bank *b, int64_t account_id, bank_time now, size_t *relea
 	for (size_t i = 0; rc >= 0 && i < n; i++) {
 		bank__q *u = bank__q_get(b, "UPDATE account SET pending = pending - ? WHERE id = ?");
 		if (u == NULL) {
-			rc = bank_error_last()->code;
+			rc = bank__last_code();
 			break;
 		}
 		bank__q_int(u, 1, rows[i].amount);
@@ -187,7 +182,7 @@ int bank__holds_expire(bank *b, int64_t account_id, bank_time now, size_t *relea
 			break;
 		u = bank__q_get(b, "UPDATE hold SET status = 'expired', closed_at = ? WHERE seq = ?");
 		if (u == NULL) {
-			rc = bank_error_last()->code;
+			rc = bank__last_code();
 			break;
 		}
 		bank__q_int(u, 1, now);
@@ -241,7 +236,7 @@ static int transfer_fetch(bank *b, const char *id, bank_transfer **out)
 {
 	bank__q *q = bank__q_get(b, TRANSFER_SELECT " WHERE t.id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, id);
 	int rc = bank__q_step(q);
 	if (rc == 0)
@@ -345,7 +340,7 @@ static int ledger_now(bank *b, bank_time *now)
 	*now = bank_now(b);
 	bank__q *q = bank__q_get(b, "SELECT created_at FROM transfer ORDER BY seq DESC LIMIT 1");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	int rc = bank__q_step(q);
 	if (rc == 1 && bank__q_col_int(q, 0) > *now)
 		*now = bank__q_col_int(q, 0);
@@ -381,7 +376,7 @@ static int update_account(bank *b, const struct acct *a, int64_t balance, int64_
 {
 	bank__q *q = bank__q_get(b, "UPDATE account SET balance = ?, pending = ?, last_activity_at = ? WHERE id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, balance);
 	bank__q_int(q, 2, pending);
 	bank__q_int(q, 3, now);
@@ -400,7 +395,7 @@ static int hold_load(bank *b, const char *id, struct hold_row *h)
 				    " coalesce(h.status, ''), t.kind FROM transfer t LEFT JOIN hold h ON h.seq = t.seq"
 				    " WHERE t.id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, id);
 	int rc = bank__q_step(q);
 	if (rc == 1) {
@@ -441,7 +436,7 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	if (r->id) {
 		bank__q *q = bank__q_get(b, "SELECT 1 FROM transfer WHERE id = ?");
 		if (q == NULL)
-			return bank_error_last()->code;
+			return bank__last_code();
 		bank__q_text(q, 1, r->id);
 		rc = bank__q_step(q);
 		bank__q_reset(q);
@@ -534,7 +529,7 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 					 r->ref);
 		bank__q *q = bank__q_get(b, "SELECT 1 FROM transfer WHERE ref_seq = ? AND kind = 'reversal'");
 		if (q == NULL)
-			return bank_error_last()->code;
+			return bank__last_code();
 		bank__q_int(q, 1, ref_seq);
 		rc = bank__q_step(q);
 		bank__q_reset(q);
@@ -604,7 +599,7 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 				    " ref_seq, expires_at, debit_balance, credit_balance, principal, created_at)"
 				    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, id);
 	bank__q_text(q, 2, kind_names[r->kind]);
 	bank__q_int(q, 3, posted);
@@ -630,7 +625,7 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	if (r->kind == K_HOLD) {
 		q = bank__q_get(b, "INSERT INTO hold(seq, account_id, amount, status, expires_at) VALUES (?, ?, ?, 'active', ?)");
 		if (q == NULL)
-			return bank_error_last()->code;
+			return bank__last_code();
 		bank__q_int(q, 1, seq);
 		bank__q_int(q, 2, dr.id);
 		bank__q_int(q, 3, amount);
@@ -641,7 +636,7 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	} else if (r->kind == K_POST || r->kind == K_VOID) {
 		q = bank__q_get(b, "UPDATE hold SET status = ?, closed_seq = ?, closed_at = ? WHERE seq = ?");
 		if (q == NULL)
-			return bank_error_last()->code;
+			return bank__last_code();
 		bank__q_text(q, 1, r->kind == K_POST ? "posted" : "voided");
 		bank__q_int(q, 2, seq);
 		bank__q_int(q, 3, now);
@@ -651,8 +646,10 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	}
 
 	char object[BANK_ID_SIZE + 16], action[32];
-	snprintf(object, sizeof object, "transfer:%s", id);
-	snprintf(action, sizeof action, "ledger.%s", kind_names[r->kind]);
+	memcpy(object, "transfer:", 9);
+	bank__copy(object + 9, sizeof object - 9, id);
+	memcpy(action, "ledger.", 7);
+	bank__copy(action + 7, sizeof action - 7, kind_names[r->kind]);
 	bank__buf d;
 	bank__json_begin(&d);
 	bank__json_str(&d, "debit", dr.number);

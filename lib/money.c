@@ -54,7 +54,7 @@ static const char *echo(char dst[ECHO_SIZE], const char *text)
 	for (i = 0; i < ECHO_MAX && text[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)text[i];
 		bool plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-		dst[i] = plain ? text[i] : '?';
+		dst[i] = (char)(plain ? c : '?');
 	}
 	if (text[i] != '\0')
 		memcpy(dst + i, "...", 4);

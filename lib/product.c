@@ -92,7 +92,7 @@ static int product_fetch(bank_product **out, bank *b, const char *code)
 {
 	bank__q *q = bank__q_get(b, "SELECT " PRODUCT_COLS " FROM product WHERE code = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, code);
 	int rc = bank__q_step(q);
 	if (rc == 1)
@@ -143,7 +143,7 @@ static int add_fn(bank *b, void *vctx)
 				    " created_at, updated_at, day_count, balance_method, compounding, posting,"
 				    " min_interest_balance) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13)");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, s->code);
 	bank__q_text(q, 2, s->name);
 	bank__q_text(q, 3, bank_product_kind_name(s->kind));
@@ -277,7 +277,7 @@ static int edit_fn(bank *b, void *vctx)
 	bank_time now = bank_now(b);
 	bank__q *q = bank__q_get(b, sql);
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, c->code);
 	if (text) {
 		bank__q_text(q, 2, c->value);
@@ -343,7 +343,7 @@ int bank_product_list_get(bank_product_list **out, bank *b)
 	bank__q *q = bank__q_get(b, "SELECT " PRODUCT_COLS " FROM product ORDER BY code");
 	if (q == NULL) {
 		free(list);
-		return bank_error_last()->code;
+		return bank__last_code();
 	}
 	size_t cap = 0;
 	while ((rc = bank__q_step(q)) == 1) {

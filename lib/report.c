@@ -4,7 +4,7 @@
  *
  * Times map to journal positions: journal times never decrease along seq (ledger.c
  * makes sure), so "postings before time T" is "postings with seq below the first seq at
- * or after T", found on the transfer_time index. Per-account history is then read from
+ * or after T", found by a binary search over seq. Per-account history is then read from
  * transfer_debit / transfer_credit (account, seq) with bounded LIMITs: a page costs
  * O(limit + log n), however long the account's history.
  *
@@ -34,7 +34,7 @@ static int acct_info(bank *b, const char *number, struct acct_info *a)
 		return rc;
 	bank__q *q = bank__q_get(b, "SELECT id, kind, currency FROM account WHERE number = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, number);
 	rc = bank__q_step(q);
 	if (rc == 1) {
@@ -67,17 +67,65 @@ int bank_balance_get(bank_balance *out, bank *b, const char *account)
 	return BANK_OK;
 }
 
-/* The first journal position at or after time t (INT64_MAX when none). */
-static int seq_at(bank *b, bank_time t, int64_t *seq)
+/* The first journal row at or after position pos: its seq and time (seq 0 when none). */
+static int probe(bank *b, int64_t pos, int64_t *seq, bank_time *at)
 {
-	bank__q *q = bank__q_get(b, "SELECT seq FROM transfer WHERE created_at >= ? ORDER BY created_at, seq LIMIT 1");
+	bank__q *q = bank__q_get(b, "SELECT seq, created_at FROM transfer WHERE seq >= ? ORDER BY seq LIMIT 1");
 	if (q == NULL)
-		return bank_error_last()->code;
-	bank__q_int(q, 1, t);
+		return bank__last_code();
+	bank__q_int(q, 1, pos);
 	int rc = bank__q_step(q);
-	*seq = rc == 1 ? bank__q_col_int(q, 0) : INT64_MAX;
+	*seq = rc == 1 ? bank__q_col_int(q, 0) : 0;
+	*at = rc == 1 ? bank__q_col_int(q, 1) : 0;
 	bank__q_reset(q);
 	return rc < 0 ? rc : BANK_OK;
+}
+
+/*
+ * The first journal position at or after time t (INT64_MAX when none). Journal times
+ * never decrease along seq, so this is a binary search over the rowid: O(log^2 n) page
+ * reads, and no time index for every posting to maintain. A found position is final
+ * (later rows only come later in time), so the last answer is cached in the handle.
+ */
+static int seq_at(bank *b, bank_time t, int64_t *seq)
+{
+	if (b->seq_at_valid && b->seq_at_time == t) {
+		*seq = b->seq_at_seq;
+		return BANK_OK;
+	}
+	int64_t lo = 1, hi, s;
+	bank_time at;
+	bank__q *q = bank__q_get(b, "SELECT max(seq) FROM transfer");
+	if (q == NULL)
+		return bank__last_code();
+	int rc = bank__q_step(q);
+	hi = rc == 1 ? bank__q_col_int(q, 0) : 0;
+	bank__q_reset(q);
+	if (rc < 0)
+		return rc;
+	if (hi == 0 || (rc = probe(b, hi, &s, &at)) != BANK_OK || at < t) {
+		*seq = INT64_MAX;
+		return rc;
+	}
+	/* f(pos) = time of the first row at or after pos never decreases: find the
+	 * smallest pos with f(pos) >= t; f(hi) >= t holds. */
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if ((rc = probe(b, mid, &s, &at)) != BANK_OK)
+			return rc;
+		if (s != 0 && at >= t)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if ((rc = probe(b, lo, &s, &at)) != BANK_OK)
+		return rc;
+	hi = s;
+	*seq = hi;
+	b->seq_at_valid = true;
+	b->seq_at_time = t;
+	b->seq_at_seq = hi;
+	return BANK_OK;
 }
 
 /* The account's balance after its last posting before journal position seq. */
@@ -91,7 +139,7 @@ static int balance_before(bank *b, int64_t account_id, int64_t seq, int64_t *out
 				    "  WHERE credit_id = ?1 AND seq < ?2 AND posted = 1 ORDER BY seq DESC LIMIT 1))"
 				    " ORDER BY seq DESC LIMIT 1");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, account_id);
 	bank__q_int(q, 2, seq);
 	int rc = bank__q_step(q);
@@ -192,7 +240,7 @@ static int statement_read(bank *b, bank_statement *s, const struct acct_info *a,
 		   " LEFT JOIN transfer r ON r.seq = t.ref_seq"
 		   " ORDER BY t.seq");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, a->id);
 	bank__q_int(q, 2, lo);
 	bank__q_int(q, 3, hi);
@@ -322,7 +370,7 @@ int bank_trial_balance_get(bank_trial_balance **out, bank *b)
 				    " GROUP BY br.code, a.currency, a.kind ORDER BY br.code, a.currency, a.kind");
 	if (q == NULL) {
 		free(t);
-		return bank_error_last()->code;
+		return bank__last_code();
 	}
 	size_t cap = 0, tcap = 0;
 	while ((rc = bank__q_step(q)) == 1) {

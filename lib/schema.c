@@ -115,7 +115,6 @@ static const char *const schema_v1[] = {
 	" CHECK (debit_id <> credit_id));",
 	"CREATE INDEX transfer_debit ON transfer(debit_id, seq);",
 	"CREATE INDEX transfer_credit ON transfer(credit_id, seq);",
-	"CREATE INDEX transfer_time ON transfer(created_at);",
 	"CREATE INDEX transfer_ref ON transfer(ref_seq) WHERE ref_seq IS NOT NULL;",
 	"CREATE TRIGGER transfer_append_only_u BEFORE UPDATE ON transfer"
 	" BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;",
@@ -180,9 +179,11 @@ static const char *const schema_v1[] = {
  * and an effective-dated rate schedule, seeded with each product's rate from its
  * creation day (UTC). interest_period is the interest table: one row per account and
  * posting period; the open row (posted IS NULL, one per account) is the accrual state
- * and changes daily, a posted row is final. Full-precision amounts are TEXT integers of
- * picounits (10^-12 of a minor unit; they pass int64). interest_run: one row per run
- * date.
+ * and changes daily, a posted row is final. It is rewritten every day, so it is kept
+ * small: balance_method 0 daily / 1 average; rates NULL while the period saw one rate
+ * (last_rate); full-precision amounts are integers of picounits (10^-12 of a minor
+ * unit) in columns without affinity: INTEGER when they fit 64 bits, else decimal TEXT.
+ * interest_run: one row per run date.
  */
 static const char *const schema_v2[] = {
 	"ALTER TABLE product ADD COLUMN day_count TEXT NOT NULL DEFAULT 'act/365'"
@@ -211,18 +212,18 @@ static const char *const schema_v2[] = {
 	" period_end INTEGER NOT NULL,"
 	" accrued_through INTEGER NOT NULL,"
 	" days INTEGER NOT NULL DEFAULT 0 CHECK (days >= 0),"
-	" balance_method TEXT NOT NULL CHECK (balance_method IN ('daily', 'average')),"
-	" rates TEXT NOT NULL DEFAULT '',"
+	" balance_method INTEGER NOT NULL CHECK (balance_method IN (0, 1)),"
+	" rates TEXT,"
 	" last_rate INTEGER NOT NULL DEFAULT -1,"
-	" balance_sum TEXT NOT NULL DEFAULT '0',"
-	" basis_sum TEXT NOT NULL DEFAULT '0',"
+	" balance_sum NOT NULL DEFAULT 0,"
+	" basis_sum NOT NULL DEFAULT 0,"
 	" rate_factor INTEGER NOT NULL DEFAULT 0,"
-	" carry_in TEXT NOT NULL DEFAULT '0',"
-	" accrued TEXT NOT NULL DEFAULT '0',"
-	" compounded TEXT NOT NULL DEFAULT '0',"
+	" carry_in NOT NULL DEFAULT 0,"
+	" accrued NOT NULL DEFAULT 0,"
+	" compounded NOT NULL DEFAULT 0,"
 	" last_post_at INTEGER NOT NULL DEFAULT 0,"
 	" posted INTEGER CHECK (posted >= 0),"
-	" carry_out TEXT,"
+	" carry_out,"
 	" transfer_id TEXT,"
 	" posted_at INTEGER,"
 	" UNIQUE (account_id, period_start));",
@@ -254,7 +255,7 @@ static int read_int(bank *b, const char *sql, int64_t *out)
 {
 	bank__q *q = bank__q_get(b, sql);
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	int rc = bank__q_step(q);
 	if (rc < 0)
 		return rc;

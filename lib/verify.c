@@ -122,7 +122,7 @@ static int load_accounts(bank *b, struct ctx *c)
 {
 	bank__q *q = bank__q_get(b, "SELECT id, kind, number, currency, balance, pending FROM account ORDER BY id");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	int rc;
 	size_t cap = 0;
 	while ((rc = bank__q_step(q)) == 1) {
@@ -143,7 +143,7 @@ static int load_accounts(bank *b, struct ctx *c)
 	c->r->accounts_checked = (int64_t)c->naccts;
 	q = bank__q_get(b, "SELECT account_id, amount FROM hold WHERE status = 'active'");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	while ((rc = bank__q_step(q)) == 1) {
 		struct acct *a = find(c, bank__q_col_int(q, 0));
 		if (a != NULL)
@@ -171,7 +171,7 @@ static int check_journal(bank *b, struct ctx *c)
 	bank__q *q = bank__q_get(b, "SELECT id, debit_id, credit_id, amount, currency, posted, debit_balance,"
 				    " credit_balance FROM transfer ORDER BY seq");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	int rc;
 	while ((rc = bank__q_step(q)) == 1) {
 		char object[BANK_ID_SIZE + 16];

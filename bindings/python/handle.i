@@ -196,6 +196,11 @@ static PyObject *bank_py_options_dict(const bank_options *o)
 
 /* ---- Times and dates ---- */
 
+/* bank_date is an int32_t: a number, not a status. */
+%typemap(out) bank_date {
+	$result = PyLong_FromLong((long)$1);
+}
+
 BANK_OUT_VALUE(bank_time, out, PyLong_FromLongLong)
 BANK_OUT_VALUE(bank_date, out, PyLong_FromLong)
 

@@ -44,4 +44,5 @@
 %include "customer.i"
 %include "account.i"
 %include "ledger.i"
+%include "interest.i"
 %include "report.i"

@@ -151,3 +151,8 @@ static PyObject *bank_py_error(int code)
 %}
 
 %include "bank/error.h"
+
+/* A macro naming an enum value, which SWIG skips: undefined for SWIG's preprocessor
+ * only (the C code still sees the header's), then declared as a constant. */
+#undef BANK_ERROR_MIN
+%constant int BANK_ERROR_MIN = BANK_ENOMEM;

@@ -204,6 +204,20 @@ static const char *tm(ctx *c, bank_time t)
 	return buf;
 }
 
+/** @p rate as percent text into @p buf (BANK_RATE_SIZE bytes); a failure is recorded. */
+static const char *rate_text(ctx *c, char *buf, int64_t rate)
+{
+	int rc = bank_rate_format(buf, BANK_RATE_SIZE, rate);
+	if (rc != BANK_OK) {
+		if (c->fmt_err == 0) {
+			fail_lib(c, rc, "formatting a rate");
+			c->fmt_err = rc;
+		}
+		buf[0] = '\0';
+	}
+	return buf;
+}
+
 /** @p t as RFC 3339, or "-" when it is 0 (not set). */
 static const char *tm_or_dash(ctx *c, bank_time t)
 {
@@ -377,21 +391,13 @@ static void put_branch(ctx *c, const char *key, const bank_branch *br)
 static void put_product(ctx *c, const char *key, const bank_product *p)
 {
 	char rate[BANK_RATE_SIZE];
-	int rc = bank_rate_format(rate, sizeof rate, p->rate);
-	if (rc != BANK_OK) {
-		rate[0] = '\0';
-		if (c->fmt_err == 0) {
-			fail_lib(c, rc, "formatting a rate");
-			c->fmt_err = rc;
-		}
-	}
 	jw_obj_begin(&c->j, key);
 	jw_str(&c->j, "code", p->code);
 	jw_str(&c->j, "name", p->name);
 	jw_str(&c->j, "kind", bank_product_kind_name(p->kind));
 	jw_str(&c->j, "currency", p->currency);
 	jw_amount(c, "min_balance", p->min_balance, p->currency);
-	jw_str(&c->j, "rate", rate);
+	jw_str(&c->j, "rate", rate_text(c, rate, p->rate));
 	jw_amount(c, "overdraft", p->overdraft, p->currency);
 	jw_time(c, "created_at", p->created_at);
 	jw_time(c, "updated_at", p->updated_at);
@@ -769,12 +775,10 @@ static int cmd_product_add(ctx *c, const args *a)
 static void human_product(ctx *c, const bank_product *p)
 {
 	char rate[BANK_RATE_SIZE];
-	if (bank_rate_format(rate, sizeof rate, p->rate) != BANK_OK)
-		snprintf(rate, sizeof rate, "?");
 	outf(c, "code:        %s\nname:        %s\nkind:        %s\ncurrency:    %s\n", p->code, p->name,
 	     bank_product_kind_name(p->kind), p->currency);
-	outf(c, "min balance: %s\nrate:        %s%%\noverdraft:   %s\n", amt(c, p->min_balance, p->currency), rate,
-	     amt(c, p->overdraft, p->currency));
+	outf(c, "min balance: %s\nrate:        %s%%\noverdraft:   %s\n", amt(c, p->min_balance, p->currency),
+	     rate_text(c, rate, p->rate), amt(c, p->overdraft, p->currency));
 	outf(c, "created at:  %s\nupdated at:  %s\n", tm(c, p->created_at), tm(c, p->updated_at));
 }
 
@@ -829,11 +833,9 @@ static int cmd_product_list(ctx *c, const args *a)
 		for (size_t i = 0; i < list->count; i++) {
 			const bank_product *p = list->items[i];
 			char rate[BANK_RATE_SIZE];
-			if (bank_rate_format(rate, sizeof rate, p->rate) != BANK_OK)
-				snprintf(rate, sizeof rate, "?");
 			outf(c, "%-16s  %-24s  %-8s  %-3s  %14s  %10s  %14s\n", p->code, p->name,
-			     bank_product_kind_name(p->kind), p->currency, amt(c, p->min_balance, p->currency), rate,
-			     amt(c, p->overdraft, p->currency));
+			     bank_product_kind_name(p->kind), p->currency, amt(c, p->min_balance, p->currency),
+			     rate_text(c, rate, p->rate), amt(c, p->overdraft, p->currency));
 		}
 	}
 	bank_product_list_free(list);
@@ -1927,7 +1929,12 @@ int bankctl_main(int argc, char **argv)
 	} else {
 		print_error(&c, status);
 	}
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		/* A full disk or a closed pipe: the caller must not take the result as printed. */
+		fprintf(stderr, "bankctl: cannot write the output to stdout\n");
+		if (status == 0)
+			status = BANKCTL_EXIT_ERROR;
+	}
 	bank_verify_report_free(c.report);
 	bank_close(c.b);
 	sbuf_free(&c.out);

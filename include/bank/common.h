@@ -14,10 +14,12 @@
 extern "C" {
 #endif
 
-/** Declares a public function returning @p type, exported from libbank.so. */
 #if defined(__GNUC__) || defined(__clang__)
+/** Declares a public function returning @p type, exported from libbank.so. */
 #define BANK_EXTERN(type) extern __attribute__((visibility("default"))) type
+/** Marks a call whose result must be checked (the compiler warns when it is ignored). */
 #define BANK_WARN_UNUSED __attribute__((warn_unused_result))
+/** Marks the listed pointer parameters (1-based) as never NULL. */
 #define BANK_NONNULL(...) __attribute__((nonnull(__VA_ARGS__)))
 #else
 #define BANK_EXTERN(type) extern type

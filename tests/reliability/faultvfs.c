@@ -58,6 +58,7 @@ static struct {
 } fault = {-1, 0, 0, 0};
 static long fired;
 static int fired_step = -1;
+static uint64_t fired_mask; /* bit s: the fault fired while fv_step was s (0..63) */
 
 static int tracking, real_sync = 1, crashed;
 static long io_count, crash_at;
@@ -146,6 +147,7 @@ void fv_reset(void)
 	fault.nth = 0;
 	fired = 0;
 	fired_step = -1;
+	fired_mask = 0;
 	crashed = 0;
 	io_count = 0;
 	crash_at = 0;
@@ -160,6 +162,7 @@ void fv_fault(int cls, long nth, int code, int persistent)
 	fault.persistent = persistent;
 	fired = 0;
 	fired_step = -1;
+	fired_mask = 0;
 }
 
 long fv_count(int cls)
@@ -175,6 +178,11 @@ long fv_fired(void)
 int fv_fired_step(void)
 {
 	return fired_step;
+}
+
+int fv_fired_in(int step)
+{
+	return step >= 0 && step < 64 && (fired_mask >> step) & 1;
 }
 
 void fv_track(int on)
@@ -216,6 +224,8 @@ static int fault_check(int cls)
 	if (counts[cls] == fault.nth || (fault.persistent && counts[cls] > fault.nth)) {
 		if (fired++ == 0)
 			fired_step = fv_step;
+		if (fv_step >= 0 && fv_step < 64)
+			fired_mask |= UINT64_C(1) << fv_step;
 		return fault.code;
 	}
 	return SQLITE_OK;

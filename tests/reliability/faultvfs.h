@@ -57,6 +57,8 @@ long fv_count(int cls);
 long fv_fired(void);
 /** fv_step when the fault first fired, or -1. */
 int fv_fired_step(void);
+/** Whether the fault fired while fv_step was @p step (0..63). */
+int fv_fired_in(int step);
 
 /* ---- Power loss ---- */
 

@@ -24,9 +24,13 @@ from ._records import (
     Product,
     StatementEntry,
     Transfer,
+    InterestRun,
+    InterestTable,
+    RateEntry,
     TransferRequest,
     TrialBalance,
     VerifyReport,
+    accrual_from_c,
     date_from_c,
     date_to_c,
     time_from_c,
@@ -281,9 +285,16 @@ class Bank:
         min_balance: Amount = 0,
         rate: Amount = 0,
         overdraft: Amount = 0,
+        day_count: Literal["act/365", "act/360", "act/act"] = "act/365",
+        balance_method: Literal["daily", "average"] = "daily",
+        compounding: Literal["daily", "monthly", "quarterly", "semiannual", "annual"] = "monthly",
+        posting: Literal["monthly", "quarterly", "semiannual", "annual"] = "monthly",
+        min_interest_balance: Amount = 0,
     ) -> Product:
         """Adds a product: accounts of one currency with a minimum balance (>= 0), an
-        annual interest rate in percent (0 to 1000) and an overdraft limit (>= 0).
+        annual interest rate in percent (0 to 1000, applying from today) and an overdraft
+        limit (>= 0), and how its accounts earn interest: the day count, the balance
+        method, the compounding and posting periods and the minimum balance to earn.
 
         Raises InvalidArgument, AlreadyExists (code taken), PermissionDenied.
         """
@@ -293,6 +304,11 @@ class Bank:
             "min_balance": to_minor(min_balance, currency, "min_balance"),
             "rate": rate_to_units(rate),
             "overdraft": to_minor(overdraft, currency, "overdraft"),
+            "day_count": _c.bank_day_count_parse(_str(day_count, "day_count")),
+            "balance_method": _c.bank_balance_method_parse(_str(balance_method, "balance_method")),
+            "compounding": _c.bank_period_parse(_str(compounding, "compounding")),
+            "posting": _c.bank_period_parse(_str(posting, "posting")),
+            "min_interest_balance": to_minor(min_interest_balance, currency, "min_interest_balance"),
         }
         return Product._from_c(self._call(_c.bank_product_add, spec))
 
@@ -304,16 +320,18 @@ class Bank:
         """Every product, ordered by code."""
         return [Product._from_c(d) for d in self._call(_c.bank_product_list_get)]
 
-    def edit_product(
-        self, code: str, field: Literal["name", "min_balance", "overdraft", "rate"], value: Union[str, Amount]
-    ) -> None:
+    def edit_product(self, code: str, field: str, value: Union[str, Amount]) -> None:
         """Changes one field of a product and audits old and new value: ``"name"``,
         ``"min_balance"`` and ``"overdraft"`` (amounts in the product's currency),
-        ``"rate"`` (percent). Kind and currency never change.
+        ``"rate"`` (percent, applying from today on), the interest conventions
+        ``"day_count"``, ``"balance_method"``, ``"compounding"``, ``"posting"`` (their
+        names) and ``"min_interest_balance"`` (an amount). Kind and currency never change.
 
         Raises NotFound, InvalidArgument, PermissionDenied.
         """
-        if field in ("min_balance", "overdraft", "rate") and isinstance(value, (bool, float)):
+        if field in ("min_balance", "overdraft", "rate", "min_interest_balance") and isinstance(
+            value, (bool, float)
+        ):
             raise TypeError(f"{field} must be Decimal, str or int, not {type(value).__name__}")
         self._call(_c.bank_product_edit, code, field, to_text(value, field))
 
@@ -616,6 +634,84 @@ class Bank:
         InsufficientFunds, AccountClosed, Conflict.
         """
         return Transfer._from_c(self._call(_c.bank_reverse, transfer_id, id))
+
+    # ---- Interest ----
+
+    def set_interest_rate(self, product: str, rate: Amount, start: _dt.date) -> None:
+        """Sets a product's annual rate (percent, 0 to 1000) from day ``start`` on;
+        earlier days keep their rate, an entry for the same day is replaced.
+
+        Raises InvalidArgument (rate out of range; ``start`` on or before a day some
+        account of the product has accrued, or the last run's date: accrued days are
+        final), NotFound (product), PermissionDenied.
+        """
+        self._call(_c.bank_interest_rate_set, product, rate_to_units(rate), date_to_c(start, "start"))
+
+    def interest_rates(self, product: str) -> list[RateEntry]:
+        """A product's rate schedule, oldest first. Raises InvalidArgument, NotFound."""
+        return [RateEntry._from_c(d) for d in self._call(_c.bank_interest_rates_get, product)]
+
+    def interest_run(self, as_of: _dt.date) -> InterestRun:
+        """Accrues every day up to and including ``as_of`` not yet accrued, for every open
+        customer account, and posts every posting period that has ended by then.
+
+        Idempotent: a second call for the same date changes nothing. Works in bounded
+        transactions, so a run interrupted (crash, Busy) and called again with the same
+        date ends exactly as one uninterrupted run would. ``as_of`` must be a day that
+        is over (before today in the bank's time zone).
+
+        Raises InvalidArgument (``as_of`` today or later, or before an earlier run's
+        date), LimitExceeded, PermissionDenied, Busy, IoError (the work committed so far
+        stays; call again).
+        """
+        return InterestRun._from_c(self._call(_c.bank_interest_run, date_to_c(as_of, "as_of")))
+
+    def interest_last_run(self) -> _dt.date:
+        """The date of the latest interest run. Raises NotFound when no run happened."""
+        return date_from_c(self._call(_c.bank_interest_last_run))
+
+    def interest_settle(self, account: str) -> Optional[Transfer]:
+        """Accrues one account up to yesterday and posts its open period now (what a
+        teller does before emptying and closing an account). Returns the interest
+        transfer, or None when the period's interest rounds to zero (nothing posted).
+
+        Raises InvalidArgument (mistyped number, internal account), NotFound,
+        AccountClosed, LimitExceeded, PermissionDenied, Busy, IoError.
+        """
+        d = self._call(_c.bank_interest_settle, account)
+        return None if d is None else Transfer._from_c(d)
+
+    def interest_table(self, account: str) -> InterestTable:
+        """An account's interest table: its posting periods, oldest first, with the days
+        accrued, rates, balance basis, exact accrued amount, posted amount and posting.
+        Raises InvalidArgument (mistyped number), NotFound, PermissionDenied."""
+        return InterestTable._from_c(self._call(_c.bank_interest_table_get, account))
+
+    def interest_projection(self, account: str, days: int) -> Decimal:
+        """What ``account`` would earn over ``days`` days (1..3660) from today if its
+        balance stayed at its current posted balance, at full precision (a Decimal with
+        every decimal libbank keeps). Writes nothing.
+
+        Raises InvalidArgument (days out of range, mistyped number, internal account),
+        NotFound, LimitExceeded.
+        """
+        with self._lock:
+            h = self._handle()
+            cur = self._account_currency(h, account)
+            return accrual_from_c(_c.bank_interest_project(h, account, days), cur)
+
+    def apy(self, product: str) -> Decimal:
+        """The product's annual percentage yield for disclosure (US Regulation DD,
+        Appendix A, part I), in percent with two decimals (``Decimal("6.17")``).
+        Raises InvalidArgument, NotFound."""
+        return Decimal(self._call(_c.bank_interest_apy, product)["text"])
+
+    def apy_earned(self, account: str, day: _dt.date) -> Decimal:
+        """The APY the account earned over the interest period containing ``day``
+        (Regulation DD, Appendix A, part II), in percent with two decimals.
+        Raises InvalidArgument (mistyped number), NotFound (account, or no period
+        contains ``day``)."""
+        return Decimal(self._call(_c.bank_interest_apy_earned, account, date_to_c(day, "day"))["text"])
 
     # ---- Reports ----
 

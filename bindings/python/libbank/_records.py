@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, Optional, Union
 
-from ._money import from_minor, rate_from_units
+from ._money import exponent, from_minor, rate_from_units
 
 __all__ = [
     "Currency",
@@ -34,6 +34,10 @@ __all__ = [
     "Violation",
     "VerifyReport",
     "AuditEntry",
+    "RateEntry",
+    "InterestRun",
+    "InterestPeriod",
+    "InterestTable",
 ]
 
 UTC = _dt.timezone.utc
@@ -145,6 +149,17 @@ class Product:
     """Creation time."""
     updated_at: _dt.datetime
     """Last edit."""
+    day_count: Literal["act/365", "act/360", "act/act"]
+    """Days in an interest year: 365, 360, or 366 in leap years (act/act)."""
+    balance_method: Literal["daily", "average"]
+    """Which balance earns: each day's end-of-day balance, or the average daily balance
+    of the posting period to date."""
+    compounding: Literal["daily", "monthly", "quarterly", "semiannual", "annual"]
+    """Compounding period."""
+    posting: Literal["monthly", "quarterly", "semiannual", "annual"]
+    """Posting period (never daily)."""
+    min_interest_balance: Decimal
+    """A day (or period average) below it earns nothing."""
 
     @classmethod
     def _from_c(cls, d: dict[str, Any]) -> Product:
@@ -152,7 +167,9 @@ class Product:
         return cls(
             d["id"], d["code"], d["name"], d["kind"], cur, from_minor(d["min_balance"], cur),
             rate_from_units(d["rate"]), from_minor(d["overdraft"], cur),
-            time_from_c(d["created_at"]), time_from_c(d["updated_at"]),
+            time_from_c(d["created_at"]), time_from_c(d["updated_at"]), d["day_count"],
+            d["balance_method"], d["compounding"], d["posting"],
+            from_minor(d["min_interest_balance"], cur),
         )
 
 
@@ -591,3 +608,110 @@ class AuditEntry:
     @classmethod
     def _from_c(cls, d: dict[str, Any]) -> AuditEntry:
         return cls(d["seq"], time_from_c(d["at"]), d["principal"], d["action"], d["object"], d["details"])
+
+
+def accrual_from_c(a: tuple[int, int], currency: str) -> Decimal:
+    """An exact accrual (units + frac / 10**12 minor units) as a Decimal in the currency's
+    major units, with every decimal it has (``Decimal("4.25531274806400")``)."""
+    units, frac = a
+    return Decimal(units * 10**12 + frac).scaleb(-(12 + exponent(currency)))
+
+
+@dataclass(frozen=True, slots=True)
+class RateEntry:
+    """One entry of a product's rate schedule: ``rate`` applies from ``start`` on."""
+
+    start: _dt.date
+    """First day the rate applies."""
+    rate: Decimal
+    """Annual nominal rate in percent."""
+    created_at: _dt.datetime
+    """When the entry was set."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> RateEntry:
+        return cls(date_from_c(d["from"]), rate_from_units(d["rate"]), time_from_c(d["created_at"]))
+
+
+@dataclass(frozen=True, slots=True)
+class InterestRun:
+    """What one call of :meth:`libbank.Bank.interest_run` did."""
+
+    as_of: _dt.date
+    """The last day accrued."""
+    accounts: int
+    """Accounts this call accrued at least one day for."""
+    days: int
+    """Account-days accrued by this call."""
+    postings: int
+    """Interest transfers posted by this call."""
+    transactions: int
+    """Write transactions this call committed."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> InterestRun:
+        return cls(date_from_c(d["as_of"]), d["accounts"], d["days"], d["postings"], d["transactions"])
+
+
+@dataclass(frozen=True, slots=True)
+class InterestPeriod:
+    """One posting period of one account (a row of the interest table)."""
+
+    start: _dt.date
+    """First day."""
+    end: _dt.date
+    """Last day: the posting date (the day before closing for a final period)."""
+    accrued_through: Optional[_dt.date]
+    """Last day accrued; None before the first."""
+    days: int
+    """Days accrued."""
+    rates: str
+    """The rates applied, ``"5"`` or ``"5 from 2026-03-01; 4.5 from 2026-03-16"``."""
+    balance_method: str
+    """``"daily"`` or ``"average"``."""
+    balance_basis: Decimal
+    """Average end-of-day balance of the accrued days."""
+    carried_in: Decimal
+    """Remainder carried in from the previous period, exact."""
+    accrued: Decimal
+    """The period's interest at full precision, carried_in included."""
+    posted: Optional[Decimal]
+    """Amount posted (accrued rounded half to even); None while the period is open."""
+    carried_out: Optional[Decimal]
+    """accrued - posted, carried into the next period; None while open."""
+    transfer: Optional[str]
+    """The posting's transfer id; None while open or when nothing was posted."""
+    posted_at: Optional[_dt.datetime]
+    """When it was posted; None while open."""
+    currency: str
+    """ISO 4217 code of the amounts."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any], cur: str) -> InterestPeriod:
+        start = date_from_c(d["start"])
+        through = date_from_c(d["accrued_through"])
+        posted = d["posted_flag"]
+        return cls(
+            start, date_from_c(d["end"]), through if through >= start else None, d["days"], d["rates"],
+            d["balance_method"], from_minor(d["balance_basis"], cur), accrual_from_c(d["carried_in"], cur),
+            accrual_from_c(d["accrued"], cur), from_minor(d["posted"], cur) if posted else None,
+            accrual_from_c(d["carried_out"], cur) if posted else None, d["transfer"] or None,
+            opt_time(d["posted_at"]), cur,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class InterestTable:
+    """An account's interest table, oldest period first."""
+
+    account: str
+    """Account number."""
+    currency: str
+    """ISO 4217 code."""
+    periods: tuple[InterestPeriod, ...]
+    """The periods (empty before the first accrued day)."""
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> InterestTable:
+        cur = d["currency"]
+        return cls(d["account"], cur, tuple(InterestPeriod._from_c(p, cur) for p in d["periods"]))

@@ -1,0 +1,185 @@
+"""Opening and closing a bank: options, clock, time zone, lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import libbank
+
+from bankhelpers import T0, Clock
+
+UTC = dt.timezone.utc
+
+
+def test_handle_open__memory_and_context_manager() -> None:
+    with libbank.open(":memory:") as b:
+        assert not b.closed
+        assert b.principal == "system"
+        assert "open" in repr(b)
+    assert b.closed
+    assert "closed" in repr(b)
+
+
+def test_handle_close__idempotent_and_use_after_close_raises(tmp_path: Path) -> None:
+    b = libbank.open(str(tmp_path / "x.db"))
+    b.close()
+    b.close()
+    for call in (
+        lambda: b.now(),
+        lambda: b.branches(),
+        lambda: b.deposit("123456789012", 1),
+        lambda: b.balance("123456789012"),
+        lambda: b.verify(),
+        lambda: b.principal,
+        lambda: b.transfer_batch([libbank.TransferRequest(None, "1", 1)]),
+    ):
+        with pytest.raises(libbank.Misuse):
+            call()
+    with pytest.raises(libbank.Error):
+        with b:
+            pass
+
+
+def test_handle_open__file_created_and_reopened(tmp_path: Path) -> None:
+    path = str(tmp_path / "bank.db")
+    with libbank.open(path) as b:
+        b.add_branch("HQ", "Head office")
+    with libbank.open(path, create=False) as b:
+        assert [x.code for x in b.branches()] == ["HQ"]
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert con.execute("PRAGMA user_version").fetchone()[0] == libbank.schema_version()
+    con.close()
+
+
+def test_handle_open__missing_file_without_create(tmp_path: Path) -> None:
+    with pytest.raises(libbank.NotFound):
+        libbank.open(str(tmp_path / "missing.db"), create=False)
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_handle_open__not_a_libbank_database(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE foo(x)")
+    con.execute("INSERT INTO foo VALUES (1)")
+    con.commit()
+    con.close()
+    with pytest.raises(libbank.Corrupt):
+        libbank.open(str(path))
+
+
+def test_handle_open__bad_options(tmp_path: Path) -> None:
+    p = str(tmp_path / "x.db")
+    with pytest.raises(libbank.InvalidArgument):
+        libbank.open(p, durability="sometimes")  # type: ignore[arg-type]
+    with pytest.raises(libbank.InvalidArgument):
+        libbank.open(p, busy_timeout_ms=-1)
+    with pytest.raises(libbank.InvalidArgument):
+        libbank.open(p, timezone="Mars/Olympus")
+    with pytest.raises(libbank.InvalidArgument):
+        libbank.open(p, timezone="+05:30" * 20)
+    with pytest.raises(libbank.InvalidArgument):
+        libbank.open("")
+    with pytest.raises(libbank.InvalidArgument):
+        libbank.open("a\0b")
+    with pytest.raises(TypeError):
+        libbank.open(42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        libbank.open(p, clock=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        libbank.open(p, clock=lambda: "noon")  # type: ignore[arg-type, return-value]
+
+
+def test_handle_durability_normal(tmp_path: Path) -> None:
+    with libbank.open(str(tmp_path / "x.db"), durability="normal", busy_timeout_ms=10) as b:
+        b.add_branch("HQ", "Head office")
+
+
+def test_handle_clock__datetime_and_int(clock: Clock) -> None:
+    with libbank.open(":memory:", clock=clock) as b:
+        assert b.now() == T0
+        clock.advance(seconds=90)
+        assert b.now() == T0 + dt.timedelta(seconds=90)
+        br = b.add_branch("HQ", "Head office")
+        assert br.created_at == T0 + dt.timedelta(seconds=90)
+        # The handle's clock never runs backwards.
+        clock.advance(days=-1)
+        assert b.now() == T0 + dt.timedelta(seconds=90)
+    us = [1_700_000_000_000_000]
+    with libbank.open(":memory:", clock=lambda: us[0]) as b:
+        assert b.now() == libbank.time_from_c(us[0])
+    naive = dt.datetime(2030, 1, 1, 12, 0)
+    with libbank.open(":memory:", clock=lambda: naive) as b:
+        assert b.now() == naive.replace(tzinfo=UTC)
+
+
+def test_handle_clock__failure_uses_last_time_and_is_reported(clock: Clock) -> None:
+    calls = {"fail": False}
+
+    def flaky() -> dt.datetime:
+        if calls["fail"]:
+            raise RuntimeError("clock broke")
+        return clock()
+
+    seen = []
+    import sys
+
+    old = sys.unraisablehook
+    sys.unraisablehook = lambda u: seen.append(u.exc_value)
+    try:
+        with libbank.open(":memory:", clock=flaky) as b:
+            t = b.now()
+            calls["fail"] = True
+            assert b.now() == t
+            b.add_branch("HQ", "Head office")  # still works
+    finally:
+        sys.unraisablehook = old
+    assert seen and all(isinstance(e, RuntimeError) for e in seen)
+
+
+def test_handle_timezone__dates(clock: Clock) -> None:
+    clock.t = dt.datetime(2026, 3, 1, 22, 30, tzinfo=UTC)
+    with libbank.open(":memory:", clock=clock, timezone="+05:30") as b:
+        assert b.date_of(b.now()) == dt.date(2026, 3, 2)
+        assert b.date_start(dt.date(2026, 3, 2)) == dt.datetime(2026, 3, 1, 18, 30, tzinfo=UTC)
+        assert b.date_of(0) == dt.date(1970, 1, 1)
+        with pytest.raises(TypeError):
+            b.date_start(b.now())  # type: ignore[arg-type]
+
+
+def test_handle_id_seed__deterministic_numbers() -> None:
+    def numbers(seed: int) -> list[str]:
+        with libbank.open(":memory:", id_seed=seed) as b:
+            b.add_branch("HQ", "Head office")
+            b.add_product("CHK", "Checking", "USD")
+            c = b.add_customer("Bob")
+            return [b.open_account(c.id, "CHK", "HQ").number for _ in range(3)]
+
+    assert numbers(1) == numbers(1)
+    assert numbers(1) != numbers(2)
+    assert numbers(2**64 - 1) == numbers(-1)  # the seed is 64 bits
+
+
+def test_handle_principal() -> None:
+    with libbank.open(":memory:") as b:
+        b.set_system_principal()
+        assert b.principal == "system"
+
+
+def test_handle_unclosed__resource_warning(tmp_path: Path) -> None:
+    b = libbank.open(str(tmp_path / "x.db"))
+    with pytest.warns(ResourceWarning):
+        del b
+        gc.collect()
+
+
+def test_handle_versions() -> None:
+    assert libbank.libversion() == libbank.__version__
+    major, minor, patch = (int(x) for x in libbank.__version__.split("."))
+    assert libbank.libversion_number() == major * 1000000 + minor * 1000 + patch
