@@ -387,7 +387,7 @@ static int prod_load(bank *b, int64_t id, struct prod *p)
 	bank__q *q = bank__q_get(b, "SELECT day_count, balance_method, compounding, posting, min_interest_balance,"
 				    " currency FROM product WHERE id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, id);
 	int rc = bank__q_step(q);
 	int dc = 0, m = 0, comp = 0, post = 0;
@@ -413,7 +413,7 @@ static int prod_load(bank *b, int64_t id, struct prod *p)
 	p->posting = (bank_period)post;
 	q = bank__q_get(b, "SELECT effective, rate FROM product_rate WHERE product_id = ? ORDER BY effective");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, id);
 	size_t cap = 0;
 	while ((rc = bank__q_step(q)) == 1) {
@@ -482,7 +482,7 @@ int bank__interest_rate_insert(bank *b, int64_t product_id, bank_date from, int6
 	bank__q *q = bank__q_get(b, "INSERT OR REPLACE INTO product_rate(product_id, effective, rate, created_at)"
 				    " VALUES (?, ?, ?, ?)");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, product_id);
 	bank__q_int(q, 2, from);
 	bank__q_int(q, 3, rate);
@@ -496,7 +496,7 @@ int bank__interest_rate_today(bank *b, int64_t product_id, int64_t *rate)
 				    " ORDER BY effective <= ?2 DESC, (CASE WHEN effective <= ?2 THEN -effective"
 				    " ELSE effective END) LIMIT 1");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, product_id);
 	bank__q_int(q, 2, bank_date_of(b, bank_now(b)));
 	int rc = bank__q_step(q);
@@ -701,7 +701,7 @@ static int period_store(bank *b, int64_t account_id, struct period *s)
 		bank__q *q = bank__q_get(b, "UPDATE interest_period SET accrued_through = ?, days = ?, balance_sum = ?,"
 					    " accrued = ?, compounded = ? WHERE id = ?");
 		if (q == NULL)
-			return bank_error_last()->code;
+			return bank__last_code();
 		bank__q_int(q, 1, s->through);
 		bank__q_int(q, 2, s->days);
 		bind_i128(q, 3, s->bal_sum, tb[0]);
@@ -725,7 +725,7 @@ static int period_store(bank *b, int64_t account_id, struct period *s)
 						 " last_rate = ?8, balance_sum = ?9, basis_sum = ?10, rate_factor = ?11,"
 						 " accrued = ?13, compounded = ?14 WHERE id = ?20 AND account_id = ?1");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, account_id);
 	bank__q_int(q, 2, s->start);
 	bank__q_int(q, 3, s->end);
@@ -777,7 +777,11 @@ static int acct_read(bank__q *q, struct acct *a)
 {
 	memset(a, 0, sizeof *a);
 	a->id = bank__q_col_int(q, 0);
-	snprintf(a->number, sizeof a->number, "%s", bank__q_col_text(q, 1));
+	const char *num = bank__q_col_text(q, 1);
+	size_t len = strlen(num);
+	len = len < sizeof a->number ? len : sizeof a->number - 1;
+	memcpy(a->number, num, len);
+	a->number[len] = '\0';
 	a->product_id = bank__q_col_int(q, 2);
 	a->balance = bank__q_col_int(q, 3);
 	a->last_activity = bank__q_col_int(q, 4);
@@ -828,7 +832,7 @@ static int late_load(struct work *w, const struct acct *a, bank_time since)
 	bank__q *q = bank__q_get(w->b, "SELECT posted, posted_at FROM interest_period WHERE account_id = ?"
 				       " AND posted > 0 AND posted_at >= ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, a->id);
 	bank__q_int(q, 2, since);
 	int rc;
@@ -925,7 +929,7 @@ static int acct_load(bank *b, int64_t account_id, struct acct *a)
 	bank__q *q = bank__q_get(b, "SELECT " ACCT_COLS PERIOD_COLS " FROM account a"
 				    " LEFT JOIN interest_period p ON p.account_id = a.id AND p.posted IS NULL WHERE a.id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, account_id);
 	int rc = bank__q_step(q);
 	if (rc == 1)
@@ -945,11 +949,14 @@ static int settle(bank *b, int64_t account_id, bool reopen, bank_transfer **out,
 {
 	struct work w = {0};
 	struct acct a;
+	memset(&a, 0, sizeof a);
 	w.b = b;
 	*posted = 0;
 	int rc = bank__ledger_now(b, &w.now);
-	if (rc != BANK_OK || (rc = acct_load(b, account_id, &a)) != BANK_OK)
+	if (rc != BANK_OK || (rc = acct_load(b, account_id, &a)) != BANK_OK) {
+		acct_free(&a);
 		return rc;
+	}
 	bank_date yesterday = bank_date_of(b, w.now) - 1;
 	size_t days = 0;
 	const struct prod *p = NULL;
@@ -993,7 +1000,7 @@ static int settle_fn(bank *b, void *vctx)
 	struct settle_ctx *c = vctx;
 	bank__q *q = bank__q_get(b, "SELECT id, kind, status FROM account WHERE number = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, c->number);
 	int rc = bank__q_step(q);
 	int64_t id = rc == 1 ? bank__q_col_int(q, 0) : 0;
@@ -1058,7 +1065,7 @@ static int last_run(bank *b, bank_date *out, bool *found)
 {
 	bank__q *q = bank__q_get(b, "SELECT max(as_of) FROM interest_run");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	int rc = bank__q_step(q);
 	*found = rc == 1 && !bank__q_col_null(q, 0);
 	*out = *found ? (bank_date)bank__q_col_int(q, 0) : 0;
@@ -1079,6 +1086,7 @@ struct batch {
 static int run_batch(bank *b, struct batch *bt)
 {
 	int rc;
+	bool changed = false; /* anything written: then this transaction gets its audit record */
 	char day[16];
 	date_text(day, bt->as_of);
 	if (bt->first) {
@@ -1095,11 +1103,12 @@ static int run_batch(bank *b, struct batch *bt)
 		bank__q *q = bank__q_get(b, "INSERT OR IGNORE INTO interest_run(as_of, started_at, accounts, days, postings)"
 					    " VALUES (?, ?, 0, 0, 0)");
 		if (q == NULL)
-			return bank_error_last()->code;
+			return bank__last_code();
 		bank__q_int(q, 1, bt->as_of);
 		bank__q_int(q, 2, bank_now(b));
 		if ((rc = bank__q_exec(q)) != BANK_OK)
 			return rc;
+		changed = bank__changes(b) > 0;
 	}
 	struct work w = {0};
 	w.b = b;
@@ -1113,7 +1122,7 @@ static int run_batch(bank *b, struct batch *bt)
 				    " AND (p.accrued_through IS NULL OR p.accrued_through < ?3) ORDER BY a.id LIMIT ?4");
 	size_t n = 0;
 	if (q == NULL) {
-		rc = bank_error_last()->code;
+		rc = bank__last_code();
 		goto done;
 	}
 	bank__q_int(q, 1, bt->after);
@@ -1148,7 +1157,7 @@ static int run_batch(bank *b, struct batch *bt)
 		q = bank__q_get(b, "UPDATE interest_run SET accounts = accounts + ?, days = days + ?,"
 				   " postings = postings + ? WHERE as_of = ?");
 		if (q == NULL) {
-			rc = bank_error_last()->code;
+			rc = bank__last_code();
 			goto done;
 		}
 		bank__q_int(q, 1, (int64_t)bt->accounts);
@@ -1157,31 +1166,37 @@ static int run_batch(bank *b, struct batch *bt)
 		bank__q_int(q, 4, bt->as_of);
 		if ((rc = bank__q_exec(q)) != BANK_OK)
 			goto done;
+		changed = true;
+	}
+	if (n < limit) {
+		q = bank__q_get(b, "UPDATE interest_run SET finished_at = ? WHERE as_of = ? AND finished_at IS NULL");
+		if (q == NULL) {
+			rc = bank__last_code();
+			goto done;
+		}
+		bank__q_int(q, 1, w.now);
+		bank__q_int(q, 2, bt->as_of);
+		if ((rc = bank__q_exec(q)) != BANK_OK)
+			goto done;
+		changed = changed || bank__changes(b) > 0;
+	}
+	if (changed) {
 		bank__buf d;
 		bank__json_begin(&d);
 		bank__json_str(&d, "as_of", day);
 		bank__json_int(&d, "accounts", (int64_t)bt->accounts);
 		bank__json_int(&d, "days", (int64_t)w.days);
 		bank__json_int(&d, "postings", (int64_t)w.postings);
-		bank__json_str(&d, "first", rows[0].number);
-		bank__json_str(&d, "last", rows[n - 1].number);
+		if (n > 0) {
+			bank__json_str(&d, "first", rows[0].number);
+			bank__json_str(&d, "last", rows[n - 1].number);
+		}
+		bank__json_int(&d, "finished", n < limit);
 		bank__json_end(&d);
 		char object[48];
 		snprintf(object, sizeof object, "interest_run:%s", day);
 		rc = d.failed ? bank__oom() : bank__audit(b, w.now, "interest.run", object, d.data);
 		bank__buf_free(&d);
-		if (rc != BANK_OK)
-			goto done;
-	}
-	if (n < limit) {
-		q = bank__q_get(b, "UPDATE interest_run SET finished_at = ? WHERE as_of = ? AND finished_at IS NULL");
-		if (q == NULL) {
-			rc = bank_error_last()->code;
-			goto done;
-		}
-		bank__q_int(q, 1, w.now);
-		bank__q_int(q, 2, bt->as_of);
-		rc = bank__q_exec(q);
 	}
 done:
 	for (size_t i = 0; i < n; i++)
@@ -1264,7 +1279,7 @@ static int product_id_of(bank *b, const char *code, int64_t *id)
 {
 	bank__q *q = bank__q_get(b, "SELECT id FROM product WHERE code = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_text(q, 1, code);
 	int rc = bank__q_step(q);
 	if (rc == 1)
@@ -1292,7 +1307,7 @@ static int rate_fn(bank *b, void *vctx)
 	bank__q *q = bank__q_get(b, "SELECT max(p.accrued_through) FROM interest_period p JOIN account a"
 				    " ON a.id = p.account_id WHERE a.product_id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, pid);
 	rc = bank__q_step(q);
 	bool any = rc == 1 && !bank__q_col_null(q, 0);
@@ -1320,7 +1335,7 @@ static int rate_fn(bank *b, void *vctx)
 		return rc;
 	q = bank__q_get(b, "UPDATE product SET rate = ?, updated_at = ? WHERE id = ?");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, c->rate);
 	bank__q_int(q, 2, now);
 	bank__q_int(q, 3, pid);
@@ -1381,7 +1396,7 @@ int bank_interest_rates_get(bank_rate_schedule **out, bank *b, const char *produ
 				    " ORDER BY effective");
 	if (q == NULL) {
 		free(s);
-		return bank_error_last()->code;
+		return bank__last_code();
 	}
 	bank__q_int(q, 1, pid);
 	size_t cap = 0;
@@ -1489,7 +1504,7 @@ int bank_interest_table_get(bank_interest_table **out, bank *b, const char *acco
 	snprintf(t->account, sizeof t->account, "%s", account);
 	bank__q *q = bank__q_get(b, "SELECT currency FROM account WHERE id = ?");
 	if (q == NULL) {
-		rc = bank_error_last()->code;
+		rc = bank__last_code();
 		goto done;
 	}
 	bank__q_int(q, 1, id);
@@ -1501,7 +1516,7 @@ int bank_interest_table_get(bank_interest_table **out, bank *b, const char *acco
 	q = bank__q_get(b, "SELECT " PERIOD_COLS ", p.posted, coalesce(p.carry_out, 0), coalesce(p.transfer_id, ''),"
 			   " coalesce(p.posted_at, 0) FROM interest_period p WHERE p.account_id = ? ORDER BY p.period_start");
 	if (q == NULL) {
-		rc = bank_error_last()->code;
+		rc = bank__last_code();
 		goto done;
 	}
 	bank__q_int(q, 1, id);
@@ -1548,7 +1563,7 @@ int bank_interest_project(bank_accrual *out, bank *b, const char *account, int d
 	bank__q *q = bank__q_get(b, "SELECT kind, coalesce(product_id, 0), balance FROM account WHERE number = ?");
 	int64_t pid = 0, balance = 0;
 	if (q == NULL) {
-		rc = bank_error_last()->code;
+		rc = bank__last_code();
 		goto done;
 	}
 	bank__q_text(q, 1, account);
@@ -1644,7 +1659,7 @@ int bank_interest_apy_earned(bank_apy *out, bank *b, const char *account, bank_d
 	bank__q *q = bank__q_get(b, "SELECT " PERIOD_COLS ", p.posted FROM interest_period p"
 				    " WHERE p.account_id = ? AND p.period_start <= ? ORDER BY p.period_start DESC LIMIT 1");
 	if (q == NULL)
-		return bank_error_last()->code;
+		return bank__last_code();
 	bank__q_int(q, 1, id);
 	bank__q_int(q, 2, day);
 	struct period s = {0};

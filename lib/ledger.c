@@ -104,21 +104,26 @@ static bool fatal(int rc)
 	" coalesce(p.min_balance, 0), coalesce(p.overdraft, 0)"                                            \
 	" FROM account a LEFT JOIN product p ON p.id = a.product_id"
 
+static void acct_fill(bank__q *q, struct acct *a)
+{
+	a->id = bank__q_col_int(q, 0);
+	a->kind = (int)bank__q_col_int(q, 1);
+	a->branch_id = bank__q_col_int(q, 2);
+	bank__copy(a->number, sizeof a->number, bank__q_col_text(q, 3));
+	bank__copy(a->currency, sizeof a->currency, bank__q_col_text(q, 4));
+	bank__copy(a->status, sizeof a->status, bank__q_col_text(q, 5));
+	a->frozen = (unsigned)bank__q_col_int(q, 6);
+	a->balance = bank__q_col_int(q, 7);
+	a->pending = bank__q_col_int(q, 8);
+	a->min_balance = bank__q_col_int(q, 9);
+	a->overdraft = bank__q_col_int(q, 10);
+}
+
 static int acct_read(bank__q *q, struct acct *a, const char *what)
 {
 	int rc = bank__q_step(q);
 	if (rc == 1) {
-		a->id = bank__q_col_int(q, 0);
-		a->kind = (int)bank__q_col_int(q, 1);
-		a->branch_id = bank__q_col_int(q, 2);
-		bank__copy(a->number, sizeof a->number, bank__q_col_text(q, 3));
-		bank__copy(a->currency, sizeof a->currency, bank__q_col_text(q, 4));
-		bank__copy(a->status, sizeof a->status, bank__q_col_text(q, 5));
-		a->frozen = (unsigned)bank__q_col_int(q, 6);
-		a->balance = bank__q_col_int(q, 7);
-		a->pending = bank__q_col_int(q, 8);
-		a->min_balance = bank__q_col_int(q, 9);
-		a->overdraft = bank__q_col_int(q, 10);
+		acct_fill(q, a);
 		rc = BANK_OK;
 	} else if (rc == 0) {
 		rc = bank__err(BANK_ENOTFOUND, "no account %s", what);
@@ -483,14 +488,18 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 				return rc;
 		}
 		break;
-	case K_TRANSFER:
-		if ((rc = acct_by_number(b, r->debit, &dr)) != BANK_OK || (rc = acct_by_number(b, r->credit, &cr)) != BANK_OK)
+	case K_TRANSFER: {
+		int64_t did, cid;
+		if ((rc = bank__account_id(b, r->debit, &did)) != BANK_OK || (rc = bank__account_id(b, r->credit, &cid)) != BANK_OK)
 			return rc;
-		if (dr.id == cr.id)
-			return bank__err(BANK_EINVAL, "cannot transfer from account %s to itself", dr.number);
+		if (did == cid)
+			return bank__err(BANK_EINVAL, "cannot transfer from account %s to itself", r->debit);
+		if ((rc = acct_by_id(b, did, &dr)) != BANK_OK || (rc = acct_by_id(b, cid, &cr)) != BANK_OK)
+			return rc;
 		if ((rc = check_usable(&dr, true, true)) != BANK_OK || (rc = check_usable(&cr, false, true)) != BANK_OK)
 			return rc;
 		break;
+	}
 	case K_POST:
 	case K_VOID:
 		if ((rc = hold_load(b, r->ref, &hold)) != BANK_OK)

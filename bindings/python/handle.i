@@ -149,9 +149,12 @@ static int bank_py_options(bank_options *o, PyObject *d, char *tz, size_t n, PyO
 	}
 	v = PyDict_GetItemString(d, "clock");
 	if (v != NULL && v != Py_None) {
-		bank_py_clock *c = PyCapsule_GetPointer(v, bank_py_clock_name);
-		if (c == NULL)
+		if (!PyCapsule_IsValid(v, bank_py_clock_name)) {
+			PyErr_Format(PyExc_TypeError, "clock must be None or a capsule from bank_py_clock_new(), not %s",
+				Py_TYPE(v)->tp_name);
 			return -1;
+		}
+		bank_py_clock *c = PyCapsule_GetPointer(v, bank_py_clock_name);
 		Py_INCREF(v);
 		*clock = v;
 		o->clock = bank_py_clock_call;

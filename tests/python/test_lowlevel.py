@@ -28,7 +28,8 @@ def test_lowlevel_null_handle_is_misuse() -> None:
         c.bank_principal(None)
     with pytest.raises(libbank.Misuse):
         c.bank_deposit(None, "123456789012", 1, None, None)
-    c.bank_close(None)  # NULL is a no-op, like the C function
+    with pytest.raises(libbank.Misuse):
+        c.bank_close(None)  # never reaches C
 
 
 def test_lowlevel_strings(h) -> None:  # type: ignore[no-untyped-def]
@@ -125,11 +126,14 @@ def test_lowlevel_no_leak_in_record_paths(tmp_path) -> None:  # type: ignore[no-
         a2 = b.open_account(cust.id, "CHK", "HQ").number
 
         def round_trip() -> None:
-            b.transfer_batch([libbank.TransferRequest(a1, a2, 1)] * 50)
+            b.transfer_batch([libbank.TransferRequest(a1, a2, 1)] * 5)
             b.account(a1)
             b.customer(cust.id)
             b.balance(a1)
-            b.get_transfer("missing") if False else None
+            try:
+                b.get_transfer("missing")
+            except libbank.NotFound:
+                pass
             list(b.statement(a1, since=b.now()))
             try:
                 b.withdraw(a1, 10**9)
@@ -139,7 +143,7 @@ def test_lowlevel_no_leak_in_record_paths(tmp_path) -> None:  # type: ignore[no-
         for _ in range(200):
             round_trip()
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        for _ in range(2000):
+        for _ in range(1500):
             round_trip()
         grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-        assert grown_kib < 8 * 1024, f"max RSS grew by {grown_kib} KiB over 2000 rounds"
+        assert grown_kib < 4 * 1024, f"max RSS grew by {grown_kib} KiB over 1500 rounds"

@@ -960,6 +960,27 @@ static void test_interest_run__bad_dates(void **state)
 	env_close(&e);
 }
 
+/* A bank without accounts: the run still records (and audits) its date. */
+static void test_interest_run__empty_bank(void **state)
+{
+	(void)state;
+	env e;
+	env_open(&e, "2026-03-01", 15);
+	at("2026-03-10", "08:00");
+	int64_t before = fx_audit_last_seq(e.b);
+	bank_interest_run_result r;
+	FX_OK(bank_interest_run(&r, e.b, d_of("2026-03-05")));
+	FX_EQ(r.accounts, 0);
+	FX_EQ(r.transactions, 1);
+	assert_true(fx_audit_find(e.b, before, "interest.run", "2026-03-05", NULL) > 0);
+	FX_REFUSE(e.b, BANK_EINVAL, bank_interest_run(NULL, e.b, d_of("2026-03-04")));
+	fx_snap *s = fx_snap_new(e.b);
+	FX_OK(bank_interest_run(&r, e.b, d_of("2026-03-05")));
+	fx_snap_check(s, e.b, "rerun", __FILE__, __LINE__);
+	fx_snap_free(s);
+	env_close(&e);
+}
+
 /* A run for March 31 made late (April 5) and one for April: as if made on time. */
 static void test_interest_run__late_run_value_dated(void **state)
 {
@@ -1110,6 +1131,7 @@ int main(void)
 		cmocka_unit_test(test_interest_run__year_once_equals_daily),
 		cmocka_unit_test(test_interest_run__killed_and_resumed),
 		cmocka_unit_test(test_interest_run__bad_dates),
+		cmocka_unit_test(test_interest_run__empty_bank),
 		cmocka_unit_test(test_interest_run__late_run_value_dated),
 		cmocka_unit_test(test_interest_projection__golden),
 		cmocka_unit_test(test_interest_apy__reg_dd),

@@ -11,7 +11,7 @@ currency's decimals (``Decimal("12.50")``). Nothing here uses floating point.
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Union
 
 from . import _libbank as _c
@@ -24,6 +24,10 @@ Amount = Union[Decimal, str, int]
 
 _INT64_MAX = 2**63 - 1
 _INT64_MIN = -(2**63)
+
+# For scaling Decimals by a power of ten without rounding (scaleb only moves the
+# exponent; a precision this large never rounds a value that fits int64 minor units).
+_CTX = Context(prec=100, Emax=10**6, Emin=-(10**6), traps=[])
 
 # Exponent per currency code; the built-in table never changes while the library is loaded.
 _exponents: dict[str, int] = {}
@@ -67,24 +71,14 @@ def to_minor(amount: Amount, currency: str, what: str = "amount") -> int:
     else:
         if not amount.is_finite():
             raise InvalidArgument(f"{what} {amount} is not a finite number")
-        sign, digits, e = amount.as_tuple()
-        assert isinstance(e, int)
-        n = int("".join(map(str, digits))) if digits else 0
-        shift = e + exp
-        if n == 0:
-            minor = 0
-        elif shift >= 0:
-            if len(digits) + shift > 20:
-                raise InvalidArgument(f"{what} {amount} is out of range")
-            minor = n * 10**shift
-        else:
-            if -shift > 60:
-                raise InvalidArgument(f"{what} {amount} has more decimals than {currency} allows ({exp})")
-            minor, rest = divmod(n, 10**-shift)
-            if rest:
-                raise InvalidArgument(f"{what} {amount} has more decimals than {currency} allows ({exp})")
-        if sign:
-            minor = -minor
+        # Exact: the context has room for any int64 of minor units plus the decimals
+        # a Decimal can carry, and traps nothing; inexactness is checked below.
+        scaled = _CTX.scaleb(amount, exp)
+        if scaled.adjusted() > 19:
+            raise InvalidArgument(f"{what} {amount} is out of range for {currency}")
+        minor = int(scaled)
+        if minor != scaled:
+            raise InvalidArgument(f"{what} {amount} has more decimals than {currency} allows ({exp})")
     if not _INT64_MIN <= minor <= _INT64_MAX:
         raise InvalidArgument(f"{what} {amount} is out of range for {currency}")
     return minor
