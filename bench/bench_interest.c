@@ -25,6 +25,8 @@
  * is the steady state). Machines are shared and noisy: quote the ratios, not the times.
  *
  * The cpu figures (process CPU time of each phase) tell CPU from I/O waits on a noisy box.
+ * Preloading bench/sqlprof.c (LD_PRELOAD=build/bench/libsqlprof.so) prints where each
+ * phase spends its time, statement by statement.
  *
  * usage: bench_interest [N] [--dir DIR] [--keep]
  *   N      accounts (default 1000000; 100000 takes about 30 s, 1000000 about 4 minutes)
@@ -41,9 +43,18 @@
 #include <bank.h>
 #include <sqlite3.h>
 
-#define BATCH 2000      /* accounts per transaction, as lib/interest.c */
+#define BATCH 2000 /* accounts per transaction, as lib/interest.c */
 #define FUNDS_BATCH 50000
 #define DAYS 4
+
+/* bench/sqlprof.c, when preloaded, times each statement of a marked phase. */
+extern void sqlprof_mark(const char *phase, long n) __attribute__((weak));
+
+static void mark(const char *phase, long n)
+{
+	if (sqlprof_mark)
+		sqlprof_mark(phase, n);
+}
 
 static bank_time clock_now;
 
@@ -99,7 +110,8 @@ static void number_make(uint64_t base10, char out[BANK_ACCOUNT_NUMBER_SIZE])
 {
 	char buf[48];
 	uint64_t check = 98 - (base10 * 100) % 97;
-	snprintf(buf, sizeof buf, "%010llu%02llu", (unsigned long long)(base10 % 10000000000u), (unsigned long long)check);
+	snprintf(buf, sizeof buf, "%010llu%02llu", (unsigned long long)(base10 % 10000000000u),
+		 (unsigned long long)check);
 	memcpy(out, buf, BANK_ACCOUNT_NUMBER_SIZE - 1);
 	out[BANK_ACCOUNT_NUMBER_SIZE - 1] = '\0';
 }
@@ -153,9 +165,10 @@ static void setup_bank(const char *path, long n, bank_date d0, char (*numbers)[B
 	if (sqlite3_open(path, &db) != SQLITE_OK)
 		sql_fail(db, "open");
 	exec(db, "PRAGMA synchronous = NORMAL; BEGIN");
-	sqlite3_stmt *ins = prepare(db, "INSERT INTO account(number, kind, customer_id, product_id, branch_id, currency,"
-					" opened_at, last_activity_at) VALUES (?, 0, ?, (SELECT id FROM product WHERE code = 'SAV'),"
-					" (SELECT id FROM branch WHERE code = 'HQ'), 'USD', ?, ?3)");
+	sqlite3_stmt *ins = prepare(
+		db, "INSERT INTO account(number, kind, customer_id, product_id, branch_id, currency,"
+		    " opened_at, last_activity_at) VALUES (?, 0, ?, (SELECT id FROM product WHERE code = 'SAV'),"
+		    " (SELECT id FROM branch WHERE code = 'HQ'), 'USD', ?, ?3)");
 	for (long i = 0; i < n; i++) {
 		number_make(1000000000u + (uint64_t)i * 7u, numbers[i]);
 		sqlite3_bind_text(ins, 1, numbers[i], -1, SQLITE_STATIC);
@@ -356,25 +369,32 @@ int main(int argc, char **argv)
 		clock_now = at(day + 1, 8);
 
 		double s = now_s(), c = cpu_s();
+		mark(d == 0 ? "floor-first" : d == DAYS - 1 ? "floor-posting" : "floor-steady", n);
 		floor_day(&f, day);
+		mark(NULL, n);
 		floor_s[d] = now_s() - s;
 		double floor_cpu = cpu_s() - c;
 
 		bank_interest_run_result r;
 		s = now_s();
 		c = cpu_s();
+		mark(d == 0 ? "libbank-first" : d == DAYS - 1 ? "libbank-posting" : "libbank-steady", n);
 		int rc = bank_interest_run(&r, b, day);
+		mark(NULL, n);
 		lib_s[d] = now_s() - s;
 		double lib_cpu = cpu_s() - c;
 		if (rc != BANK_OK)
 			fail("bank_interest_run", rc);
 		if ((long)r.accounts != n || (long)r.days != n)
-			fprintf(stderr, "bench_interest: day %d accrued %zu accounts, expected %ld\n", d + 1, r.accounts, n);
+			fprintf(stderr, "bench_interest: day %d accrued %zu accounts, expected %ld\n", d + 1,
+				r.accounts, n);
 		if (d == DAYS - 1 && (long)r.postings != n)
 			fprintf(stderr, "bench_interest: month end posted %zu, expected %ld\n", r.postings, n);
 		printf("%-8d %-8s %12.3f %12.3f %8.2f   (cpu %.3f / %.3f)\n", d + 1,
-		       d == 0 ? "first" : d == DAYS - 1 ? "posting" : "steady", floor_s[d], lib_s[d], lib_s[d] / floor_s[d],
-		       floor_cpu, lib_cpu);
+		       d == 0          ? "first"
+		       : d == DAYS - 1 ? "posting"
+				       : "steady",
+		       floor_s[d], lib_s[d], lib_s[d] / floor_s[d], floor_cpu, lib_cpu);
 		fflush(stdout);
 	}
 	bank_close(b);

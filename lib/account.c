@@ -165,8 +165,8 @@ static int account_fetch_id(bank_account **out, bank *b, int64_t id)
 int bank__account_id(bank *b, const char *number, int64_t *id)
 {
 	int rc = bank_account_number_check(number);
-	if (rc != BANK_OK)
-		return rc;
+	if (rc != BANK_OK || number == NULL)
+		return rc != BANK_OK ? rc : bank__err(BANK_EINVAL, "account number missing");
 	/* The number is 12 checked digits: hash its value. */
 	uint64_t h = 0;
 	for (int i = 0; i < BANK_ACCOUNT_NUMBER_LEN; i++)

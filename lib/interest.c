@@ -1,7 +1,8 @@
 /*
  * interest.c: interest accrual and posting on customer accounts. Owns the product_rate
- * (effective-dated rates), interest_period (the interest table, which is also the
- * accrual state) and interest_run tables.
+ * (effective-dated rates), interest_state (each account's open period: the accrual
+ * state), interest_period (posted periods: with the open one, the interest table) and
+ * interest_run tables.
  *
  * Exactness. Interest is an integer count of picounits: 10^-12 of a minor unit
  * (BANK_ACCRUAL_SCALE), in 128-bit integers, stored as decimal TEXT (an int64 of
@@ -16,16 +17,21 @@
  * a * b / c that could pass 2^127 are split (muldiv). Floating point only in the APY,
  * which is a disclosed percentage, not money.
  *
- * State. One interest_period row per account and posting period. The open one (posted
- * IS NULL, at most one per account: a partial unique index) is the account's accrual
- * state: last day accrued, days, sums, rates seen, compounded and accrued picounits,
- * the remainder carried in. At the period's end the accrued amount is rounded half even
- * once, posted through ledger.c (bank__ledger_interest: interest expense -> customer,
- * id "int-<number>-<end date>", so a replay finds it instead of posting twice), the
- * row becomes final (a trigger refuses any later change) and the next period's row
- * starts with the remainder. Lifecycle of a row:
+ * State. An account's open period is its interest_state row (keyed by the account's row
+ * id, so a run reads the states in account order): last day accrued, days, sums, rates
+ * seen, compounded and accrued picounits, the remainder carried in. At the period's end
+ * the accrued amount is rounded half even once, posted through ledger.c
+ * (bank__ledger_interest: interest expense -> customer, id "int-<number>-<end date>", so
+ * a replay finds it instead of posting twice), the period is appended to interest_period
+ * (append-only: triggers refuse UPDATE and DELETE) and the state row starts the next
+ * period with the remainder. The state row is rewritten every day, so it is small and
+ * has no trigger; the daily UPDATE sets five columns. Lifecycle of a period:
  *
- *     open --(each accrued day: UPDATE)--> open --(period end: post, UPDATE)--> posted
+ *     interest_state (open) --each accrued day--> open --period end: post--> interest_period
+ *        ^                                                                      |
+ *        +------------- next period, remainder carried (same state row) -------+
+ *
+ * Closing an account posts its open period as final and deletes its state row.
  *
  * Value dating. A posting made by a late run (the run for March 31 executed on April 5,
  * or one run catching up a whole year) lands in the journal after days it belongs to:
@@ -103,7 +109,8 @@ int bank_balance_method_parse(bank_balance_method *out, const char *text)
 {
 	int i = name_index(method_names, NELEM(method_names), text);
 	if (i < 0)
-		return bank__err(BANK_EINVAL, "unknown balance method \"%.40s\": use daily or average", text ? text : "");
+		return bank__err(BANK_EINVAL, "unknown balance method \"%.40s\": use daily or average",
+				 text ? text : "");
 	*out = (bank_balance_method)i;
 	return BANK_OK;
 }
@@ -188,7 +195,8 @@ static bank_date period_end(bank_date d, bank_period p)
 	default: break;
 	}
 	/* The day before the first of the next month. */
-	return last == 12 ? (bank_date)(days_from_civil(y + 1, 1, 1) - 1) : (bank_date)(days_from_civil(y, last + 1, 1) - 1);
+	return last == 12 ? (bank_date)(days_from_civil(y + 1, 1, 1) - 1)
+			  : (bank_date)(days_from_civil(y, last + 1, 1) - 1);
 }
 
 static int64_t days_in_year(bank_day_count dc, bank_date d)
@@ -392,13 +400,14 @@ static int prod_load(bank *b, int64_t id, struct prod *p)
 	int rc = bank__q_step(q);
 	int dc = 0, m = 0, comp = 0, post = 0;
 	if (rc == 1) {
-		if ((rc = conv_parse(day_count_names, NELEM(day_count_names), bank__q_col_text(q, 0), &dc, "day count")) ==
-			    BANK_OK &&
-		    (rc = conv_parse(method_names, NELEM(method_names), bank__q_col_text(q, 1), &m, "balance method")) ==
-			    BANK_OK &&
-		    (rc = conv_parse(period_names, NELEM(period_names), bank__q_col_text(q, 2), &comp, "compounding")) ==
-			    BANK_OK)
-			rc = conv_parse(period_names, NELEM(period_names), bank__q_col_text(q, 3), &post, "posting period");
+		if ((rc = conv_parse(day_count_names, NELEM(day_count_names), bank__q_col_text(q, 0), &dc,
+				     "day count")) == BANK_OK &&
+		    (rc = conv_parse(method_names, NELEM(method_names), bank__q_col_text(q, 1), &m,
+				     "balance method")) == BANK_OK &&
+		    (rc = conv_parse(period_names, NELEM(period_names), bank__q_col_text(q, 2), &comp,
+				     "compounding")) == BANK_OK)
+			rc = conv_parse(period_names, NELEM(period_names), bank__q_col_text(q, 3), &post,
+					"posting period");
 		p->min_balance = bank__q_col_int(q, 4);
 		snprintf(p->currency, sizeof p->currency, "%s", bank__q_col_text(q, 5));
 	} else if (rc == 0) {
@@ -509,14 +518,14 @@ int bank__interest_rate_today(bank *b, int64_t product_id, int64_t *rate)
 /* ---- One period's state ---- */
 
 struct period {
-	int64_t rowid; /* 0: not stored yet */
+	bool stored; /* the account's interest_state row exists */
 	bank_date start, end, through;
 	int64_t days;
 	bank_balance_method method;
-	char *rates;       /* "RATE from DATE; ..." (heap) */
-	int64_t last_rate; /* -1: none yet */
-	i128 bal_sum;      /* sum of end-of-day balances, minor unit-days */
-	i128 basis_sum;    /* sum of earning bases, picounit-days (average method) */
+	char *rates;         /* "RATE from DATE; ..." (heap) */
+	int64_t last_rate;   /* -1: none yet */
+	i128 bal_sum;        /* sum of end-of-day balances, minor unit-days */
+	i128 basis_sum;      /* sum of earning bases, picounit-days (average method) */
 	int64_t rate_factor; /* sum of rate * YEAR_LCM / days_in_year (average method) */
 	i128 carry_in, accrued, compounded;
 	bank_time last_post_at; /* latest interest posting of the account, 0 when none */
@@ -529,10 +538,14 @@ struct period {
 	bank_time posted_at;
 };
 
-static void period_start_new(struct period *s, bank_date start, const struct prod *p, i128 carry, bank_time last_post_at)
+static void period_start_new(struct period *s, bank_date start, const struct prod *p, i128 carry,
+			     bank_time last_post_at)
 {
+	bool stored = s->stored;
 	free(s->rates);
 	memset(s, 0, sizeof *s);
+	s->stored = stored;
+	s->wide = true;
 	s->start = start;
 	s->end = period_end(start, p->posting);
 	s->through = start - 1;
@@ -631,11 +644,20 @@ static int period_close(struct period *s, bank_date end)
 	return BANK_OK;
 }
 
-#define PERIOD_COLS                                                                                          \
-	"p.id, p.period_start, p.period_end, p.accrued_through, p.days, p.balance_method, p.rates, p.last_rate," \
+/* The columns interest_state and interest_period share, in this order. */
+#define PERIOD_FIELDS                                                                                     \
+	"period_start, period_end, accrued_through, days, balance_method, rates, last_rate, balance_sum," \
+	" basis_sum, rate_factor, carry_in, accrued, compounded, last_post_at"
+#define PERIOD_COLS                                                                                        \
+	"p.period_start, p.period_end, p.accrued_through, p.days, p.balance_method, p.rates, p.last_rate," \
 	" p.balance_sum, p.basis_sum, p.rate_factor, p.carry_in, p.accrued, p.compounded, p.last_post_at"
 /* Columns PERIOD_COLS takes; table reads add posted, carry_out, transfer_id, posted_at. */
-#define PERIOD_NCOLS 15
+#define PERIOD_NCOLS 14
+/* Every period of account ?1, posted ones and the open one (posted NULL), as "p". */
+#define ACCOUNT_PERIODS                                                                                         \
+	"(SELECT " PERIOD_FIELDS ", posted, carry_out, transfer_id, posted_at FROM interest_period"             \
+	" WHERE account_id = ?1 UNION ALL SELECT " PERIOD_FIELDS ", NULL, NULL, NULL, NULL FROM interest_state" \
+	" WHERE account_id = ?1) p"
 
 /*
  * 128-bit values are stored as INTEGER when they fit 64 bits (nearly always: the columns
@@ -669,37 +691,40 @@ static int period_read(bank__q *q, int col, struct period *s)
 	int rc;
 	free(s->rates);
 	memset(s, 0, sizeof *s);
-	s->rowid = bank__q_col_int(q, col);
-	s->start = (bank_date)bank__q_col_int(q, col + 1);
-	s->end = (bank_date)bank__q_col_int(q, col + 2);
-	s->through = (bank_date)bank__q_col_int(q, col + 3);
-	s->days = bank__q_col_int(q, col + 4);
-	s->method = bank__q_col_int(q, col + 5) == 1 ? BANK_BALANCE_AVERAGE : BANK_BALANCE_DAILY;
-	if (!bank__q_col_null(q, col + 6) && (s->rates = bank__strdup(bank__q_col_text(q, col + 6))) == NULL)
+	s->stored = true;
+	s->start = (bank_date)bank__q_col_int(q, col);
+	s->end = (bank_date)bank__q_col_int(q, col + 1);
+	s->through = (bank_date)bank__q_col_int(q, col + 2);
+	s->days = bank__q_col_int(q, col + 3);
+	s->method = bank__q_col_int(q, col + 4) == 1 ? BANK_BALANCE_AVERAGE : BANK_BALANCE_DAILY;
+	if (!bank__q_col_null(q, col + 5) && (s->rates = bank__strdup(bank__q_col_text(q, col + 5))) == NULL)
 		return bank__oom();
-	s->last_rate = bank__q_col_int(q, col + 7);
-	if ((rc = col_i128(q, col + 8, &s->bal_sum)) != BANK_OK || (rc = col_i128(q, col + 9, &s->basis_sum)) != BANK_OK)
+	s->last_rate = bank__q_col_int(q, col + 6);
+	if ((rc = col_i128(q, col + 7, &s->bal_sum)) != BANK_OK ||
+	    (rc = col_i128(q, col + 8, &s->basis_sum)) != BANK_OK)
 		return rc;
-	s->rate_factor = bank__q_col_int(q, col + 10);
-	if ((rc = col_i128(q, col + 11, &s->carry_in)) != BANK_OK || (rc = col_i128(q, col + 12, &s->accrued)) != BANK_OK ||
-	    (rc = col_i128(q, col + 13, &s->compounded)) != BANK_OK)
+	s->rate_factor = bank__q_col_int(q, col + 9);
+	if ((rc = col_i128(q, col + 10, &s->carry_in)) != BANK_OK ||
+	    (rc = col_i128(q, col + 11, &s->accrued)) != BANK_OK ||
+	    (rc = col_i128(q, col + 12, &s->compounded)) != BANK_OK)
 		return rc;
-	s->last_post_at = bank__q_col_int(q, col + 14);
+	s->last_post_at = bank__q_col_int(q, col + 13);
 	return BANK_OK;
 }
 
 /*
- * Writes s: INSERT when new, else UPDATE (the trigger refuses changing a final row). The
- * daily case, an open daily-balance row that saw no new rate, sets only the five
+ * Writes s. A final (posted) period is appended to interest_period; an open one is the
+ * account's interest_state row, inserted or updated. The daily case (the row exists
+ * and only accrual moved: no new period, rate or average-method sums) sets the five
  * columns accrual changes: the run does it once per account and day.
  */
 static int period_store(bank *b, int64_t account_id, struct period *s)
 {
 	char tb[6][48];
 	int rc;
-	if (s->rowid != 0 && !s->final && !s->wide) {
-		bank__q *q = bank__q_get(b, "UPDATE interest_period SET accrued_through = ?, days = ?, balance_sum = ?,"
-					    " accrued = ?, compounded = ? WHERE id = ?");
+	if (s->stored && !s->final && !s->wide) {
+		bank__q *q = bank__q_get(b, "UPDATE interest_state SET accrued_through = ?, days = ?, balance_sum = ?,"
+					    " accrued = ?, compounded = ? WHERE account_id = ?");
 		if (q == NULL)
 			return bank__last_code();
 		bank__q_int(q, 1, s->through);
@@ -707,23 +732,24 @@ static int period_store(bank *b, int64_t account_id, struct period *s)
 		bind_i128(q, 3, s->bal_sum, tb[0]);
 		bind_i128(q, 4, s->accrued, tb[1]);
 		bind_i128(q, 5, s->compounded, tb[2]);
-		bank__q_int(q, 6, s->rowid);
+		bank__q_int(q, 6, account_id);
 		return bank__q_exec(q);
 	}
 	/* Parameters a statement does not use are ignored by SQLite. */
-	bank__q *q = s->rowid == 0
-			     ? bank__q_get(b, "INSERT INTO interest_period(account_id, period_start, period_end,"
-					      " accrued_through, days, balance_method, rates, last_rate, balance_sum, basis_sum,"
-					      " rate_factor, carry_in, accrued, compounded, last_post_at, posted, carry_out,"
-					      " transfer_id, posted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-					      " ?13, ?14, ?15, ?16, ?17, ?18, ?19)")
-		     : s->final ? bank__q_get(b, "UPDATE interest_period SET period_end = ?3, accrued_through = ?4, days = ?5,"
-						 " rates = ?7, last_rate = ?8, balance_sum = ?9, basis_sum = ?10, rate_factor = ?11,"
-						 " accrued = ?13, compounded = ?14, posted = ?16, carry_out = ?17,"
-						 " transfer_id = ?18, posted_at = ?19 WHERE id = ?20 AND account_id = ?1")
-				: bank__q_get(b, "UPDATE interest_period SET accrued_through = ?4, days = ?5, rates = ?7,"
-						 " last_rate = ?8, balance_sum = ?9, basis_sum = ?10, rate_factor = ?11,"
-						 " accrued = ?13, compounded = ?14 WHERE id = ?20 AND account_id = ?1");
+	bank__q *q;
+	if (s->final)
+		q = bank__q_get(b, "INSERT INTO interest_period(account_id, " PERIOD_FIELDS ", posted, carry_out,"
+				   " transfer_id, posted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+				   " ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+	else if (s->stored)
+		q = bank__q_get(b,
+				"UPDATE interest_state SET period_start = ?2, period_end = ?3, accrued_through = ?4,"
+				" days = ?5, balance_method = ?6, rates = ?7, last_rate = ?8, balance_sum = ?9,"
+				" basis_sum = ?10, rate_factor = ?11, carry_in = ?12, accrued = ?13, compounded = ?14,"
+				" last_post_at = ?15 WHERE account_id = ?1");
+	else
+		q = bank__q_get(b, "INSERT INTO interest_state(account_id, " PERIOD_FIELDS ") VALUES (?1, ?2, ?3, ?4,"
+				   " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, account_id);
@@ -748,14 +774,23 @@ static int period_store(bank *b, int64_t account_id, struct period *s)
 		bank__q_text(q, 18, s->transfer);
 		bank__q_int(q, 19, s->posted_at);
 	}
-	if (s->rowid != 0)
-		bank__q_int(q, 20, s->rowid);
 	if ((rc = bank__q_exec(q)) != BANK_OK)
 		return rc;
-	if (s->rowid == 0)
-		s->rowid = bank__last_rowid(b);
-	s->wide = false;
+	if (!s->final) {
+		s->stored = true;
+		s->wide = false;
+	}
 	return BANK_OK;
+}
+
+/* Forgets the open period of a closed account (its last period is final). */
+static int state_delete(bank *b, int64_t account_id)
+{
+	bank__q *q = bank__q_get(b, "DELETE FROM interest_state WHERE account_id = ?");
+	if (q == NULL)
+		return bank__last_code();
+	bank__q_int(q, 1, account_id);
+	return bank__q_exec(q);
 }
 
 /* ---- One account ---- */
@@ -804,7 +839,7 @@ struct late {
 
 struct work {
 	bank *b;
-	bank_time now;           /* the journal time of this transaction's postings */
+	bank_time now; /* the journal time of this transaction's postings */
 	struct prod_cache cache;
 	struct late *late;
 	size_t nlate, late_cap;
@@ -870,7 +905,8 @@ static int period_post(struct work *w, struct acct *a, struct period *s)
 		date_text(to, s->end);
 		snprintf(s->transfer, sizeof s->transfer, "int-%s-%s", a->number, to);
 		snprintf(memo, sizeof memo, "interest %s..%s", from, to);
-		if ((rc = bank__ledger_interest(w->b, a->number, s->posted, s->transfer, memo, w->now, NULL)) != BANK_OK)
+		if ((rc = bank__ledger_interest(w->b, a->number, s->posted, s->transfer, memo, w->now, NULL)) !=
+		    BANK_OK)
 			return rc;
 		a->balance += s->posted; /* the ledger checked the range */
 		a->last_activity = w->now;
@@ -926,8 +962,9 @@ static int accrue_account(struct work *w, struct acct *a, bank_date until, size_
 /* Reads one account (any status) with its open period. */
 static int acct_load(bank *b, int64_t account_id, struct acct *a)
 {
-	bank__q *q = bank__q_get(b, "SELECT " ACCT_COLS PERIOD_COLS " FROM account a"
-				    " LEFT JOIN interest_period p ON p.account_id = a.id AND p.posted IS NULL WHERE a.id = ?");
+	bank__q *q = bank__q_get(b, "SELECT " ACCT_COLS PERIOD_COLS
+				    " FROM account a LEFT JOIN interest_state p ON p.account_id = a.id"
+				    " WHERE a.id = ?");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, account_id);
@@ -964,7 +1001,9 @@ static int settle(bank *b, int64_t account_id, bool reopen, bank_transfer **out,
 		goto done;
 	if ((rc = cache_get(b, &w.cache, a.product_id, &p)) != BANK_OK)
 		goto done;
-	if (a.per.days > 0 || !reopen) {
+	/* Closing: an open period with days, or with a remainder to forfeit, becomes final
+	 * (an empty one ends on its first day); then the state goes. */
+	if (a.per.days > 0 || (!reopen && a.per.carry_in != 0)) {
 		bank_date end = a.per.days > 0 ? a.per.through : a.per.start;
 		if ((rc = period_close(&a.per, end)) != BANK_OK || (rc = period_post(&w, &a, &a.per)) != BANK_OK)
 			goto done;
@@ -972,11 +1011,13 @@ static int settle(bank *b, int64_t account_id, bool reopen, bank_transfer **out,
 		if (out && a.per.posted > 0 && (rc = bank_transfer_get(out, b, a.per.transfer)) != BANK_OK)
 			goto done;
 		if (reopen) {
-			period_start_new(&a.per, yesterday + 1, p, a.per.carry_out, a.per.posted > 0 ? a.per.posted_at
-												 : a.per.last_post_at);
+			period_start_new(&a.per, yesterday + 1, p, a.per.carry_out,
+					 a.per.posted > 0 ? a.per.posted_at : a.per.last_post_at);
 			rc = period_store(b, a.id, &a.per);
 		}
 	}
+	if (rc == BANK_OK && !reopen && a.per.stored)
+		rc = state_delete(b, a.id);
 done:
 	acct_free(&a);
 	cache_free(&w.cache);
@@ -1076,11 +1117,11 @@ static int last_run(bank *b, bank_date *out, bool *found)
 struct batch {
 	bank_date as_of;
 	bool first;
-	int64_t after;      /* last account id done */
-	size_t rows;        /* accounts read */
-	size_t accounts;    /* accounts that accrued something */
+	int64_t after;   /* last account id done */
+	size_t rows;     /* accounts read */
+	size_t accounts; /* accounts that accrued something */
 	size_t days, postings;
-	struct acct *buf;   /* batch_size() of them, reused by every batch */
+	struct acct *buf; /* batch_size() of them, reused by every batch */
 };
 
 static int run_batch(bank *b, struct batch *bt)
@@ -1097,11 +1138,12 @@ static int run_batch(bank *b, struct batch *bt)
 		if (found && bt->as_of < last) {
 			char l[16];
 			date_text(l, last);
-			return bank__err(BANK_EINVAL, "interest already ran as of %s; a run as of %s would go back in time",
-					 l, day);
+			return bank__err(BANK_EINVAL,
+					 "interest already ran as of %s; a run as of %s would go back in time", l, day);
 		}
-		bank__q *q = bank__q_get(b, "INSERT OR IGNORE INTO interest_run(as_of, started_at, accounts, days, postings)"
-					    " VALUES (?, ?, 0, 0, 0)");
+		bank__q *q =
+			bank__q_get(b, "INSERT OR IGNORE INTO interest_run(as_of, started_at, accounts, days, postings)"
+				       " VALUES (?, ?, 0, 0, 0)");
 		if (q == NULL)
 			return bank__last_code();
 		bank__q_int(q, 1, bt->as_of);
@@ -1116,10 +1158,11 @@ static int run_batch(bank *b, struct batch *bt)
 		return rc;
 	size_t limit = batch_size();
 	struct acct *rows = bt->buf;
-	bank__q *q = bank__q_get(b, "SELECT " ACCT_COLS PERIOD_COLS " FROM account a"
-				    " LEFT JOIN interest_period p ON p.account_id = a.id AND p.posted IS NULL"
-				    " WHERE a.id > ?1 AND a.kind = 0 AND a.status <> 'closed' AND a.opened_at < ?2"
-				    " AND (p.accrued_through IS NULL OR p.accrued_through < ?3) ORDER BY a.id LIMIT ?4");
+	bank__q *q =
+		bank__q_get(b, "SELECT " ACCT_COLS PERIOD_COLS " FROM account a"
+			       " LEFT JOIN interest_state p ON p.account_id = a.id"
+			       " WHERE a.id > ?1 AND a.kind = 0 AND a.status <> 'closed' AND a.opened_at < ?2"
+			       " AND (p.accrued_through IS NULL OR p.accrued_through < ?3) ORDER BY a.id LIMIT ?4");
 	size_t n = 0;
 	if (q == NULL) {
 		rc = bank__last_code();
@@ -1145,6 +1188,12 @@ static int run_batch(bank *b, struct batch *bt)
 		if (days > 0)
 			bt->accounts++;
 		w.days += days;
+		if (rc == BANK_ELIMIT || rc == BANK_ECORRUPT || rc == BANK_ECONFLICT) {
+			/* Name the account that stops the run (the rest of the message stays). */
+			char msg[256];
+			bank__copy(msg, sizeof msg, bank_error_last()->message);
+			rc = bank__err(rc, "account %s: %s", rows[i].number, msg);
+		}
 	}
 	if (rc != BANK_OK)
 		goto done;
@@ -1299,12 +1348,13 @@ struct rate_ctx {
 static int rate_fn(bank *b, void *vctx)
 {
 	struct rate_ctx *c = vctx;
-	int64_t pid;
+	int64_t pid = 0;
 	int rc = product_id_of(b, c->code, &pid);
 	if (rc != BANK_OK)
 		return rc;
 	/* Accrued days are final: the new rate must start after the last of them. */
-	bank__q *q = bank__q_get(b, "SELECT max(p.accrued_through) FROM interest_period p JOIN account a"
+	/* Open accounts' states are ahead of their posted periods; closed accounts are final. */
+	bank__q *q = bank__q_get(b, "SELECT max(p.accrued_through) FROM interest_state p JOIN account a"
 				    " ON a.id = p.account_id WHERE a.product_id = ?");
 	if (q == NULL)
 		return bank__last_code();
@@ -1327,8 +1377,9 @@ static int rate_fn(bank *b, void *vctx)
 	date_text(from, c->from);
 	if (any && c->from <= accrued) {
 		date_text(last, accrued);
-		return bank__err(BANK_EINVAL, "interest is accrued through %s; a rate change must start after it, not on %s",
-				 last, from);
+		return bank__err(BANK_EINVAL,
+				 "interest is accrued through %s; a rate change must start after it, not on %s", last,
+				 from);
 	}
 	bank_time now = bank_now(b);
 	if ((rc = bank__interest_rate_insert(b, pid, c->from, c->rate, now)) != BANK_OK)
@@ -1387,7 +1438,8 @@ int bank_interest_rates_get(bank_rate_schedule **out, bank *b, const char *produ
 	int rc;
 	int64_t pid = 0;
 	if ((rc = bank__check_code("product", product)) != BANK_OK ||
-	    (rc = bank__authorize(b, "product.read", NULL)) != BANK_OK || (rc = product_id_of(b, product, &pid)) != BANK_OK)
+	    (rc = bank__authorize(b, "product.read", NULL)) != BANK_OK ||
+	    (rc = product_id_of(b, product, &pid)) != BANK_OK)
 		return rc;
 	bank_rate_schedule *s = calloc(1, sizeof *s);
 	if (s == NULL)
@@ -1514,7 +1566,7 @@ int bank_interest_table_get(bank_interest_table **out, bank *b, const char *acco
 	if (rc < 0)
 		goto done;
 	q = bank__q_get(b, "SELECT " PERIOD_COLS ", p.posted, coalesce(p.carry_out, 0), coalesce(p.transfer_id, ''),"
-			   " coalesce(p.posted_at, 0) FROM interest_period p WHERE p.account_id = ? ORDER BY p.period_start");
+			   " coalesce(p.posted_at, 0) FROM " ACCOUNT_PERIODS " ORDER BY p.period_start");
 	if (q == NULL) {
 		rc = bank__last_code();
 		goto done;
@@ -1626,7 +1678,8 @@ int bank_interest_apy(bank_apy *out, bank *b, const char *product)
 	int rc;
 	int64_t pid = 0, rate = 0;
 	if ((rc = bank__check_code("product", product)) != BANK_OK ||
-	    (rc = bank__authorize(b, "product.read", NULL)) != BANK_OK || (rc = product_id_of(b, product, &pid)) != BANK_OK)
+	    (rc = bank__authorize(b, "product.read", NULL)) != BANK_OK ||
+	    (rc = product_id_of(b, product, &pid)) != BANK_OK)
 		return rc;
 	struct prod p;
 	if ((rc = prod_load(b, pid, &p)) != BANK_OK)
@@ -1654,10 +1707,11 @@ int bank_interest_apy_earned(bank_apy *out, bank *b, const char *account, bank_d
 	int rc;
 	int64_t id;
 	if ((rc = bank_account_number_check(account)) != BANK_OK ||
-	    (rc = bank__authorize(b, "interest.read", object)) != BANK_OK || (rc = bank__account_id(b, account, &id)) != BANK_OK)
+	    (rc = bank__authorize(b, "interest.read", object)) != BANK_OK ||
+	    (rc = bank__account_id(b, account, &id)) != BANK_OK)
 		return rc;
-	bank__q *q = bank__q_get(b, "SELECT " PERIOD_COLS ", p.posted FROM interest_period p"
-				    " WHERE p.account_id = ? AND p.period_start <= ? ORDER BY p.period_start DESC LIMIT 1");
+	bank__q *q = bank__q_get(b, "SELECT " PERIOD_COLS ", p.posted FROM " ACCOUNT_PERIODS
+				    " WHERE p.period_start <= ?2 ORDER BY p.period_start DESC LIMIT 1");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, id);

@@ -655,10 +655,10 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	}
 
 	char object[BANK_ID_SIZE + 16], action[32];
-	memcpy(object, "transfer:", 9);
-	bank__copy(object + 9, sizeof object - 9, id);
-	memcpy(action, "ledger.", 7);
-	bank__copy(action + 7, sizeof action - 7, kind_names[r->kind]);
+	size_t n = bank__copy(object, sizeof object, "transfer:");
+	bank__copy(object + n, sizeof object - n, id);
+	n = bank__copy(action, sizeof action, "ledger.");
+	bank__copy(action + n, sizeof action - n, kind_names[r->kind]);
 	bank__buf d;
 	bank__json_begin(&d);
 	bank__json_str(&d, "debit", dr.number);

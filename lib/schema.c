@@ -8,10 +8,10 @@
  *
  * Tables and who owns their SQL: branch (branch.c), product (product.c), customer and
  * address (customer.c), account, account_edit, account_closed (account.c), transfer and
- * hold (ledger.c), audit (audit.c), product_rate, interest_period and interest_run
- * (interest.c, from v2). The journal (transfer), the audit trail and the account edit
- * and closing archives are append-only: triggers refuse UPDATE and DELETE; a posted
- * interest period is final likewise.
+ * hold (ledger.c), audit (audit.c), product_rate, interest_period, interest_run
+ * and interest_state (interest.c, from v2). The journal (transfer), the audit trail, the
+ * account edit and closing archives and the posted interest periods are append-only:
+ * triggers refuse UPDATE and DELETE.
  *
  * Amounts are INTEGER minor units; times INTEGER microseconds since the epoch, UTC.
  * Views deposit, withdraw, transfer_in, transfer_out and balance present the journal in
@@ -177,13 +177,13 @@ static const char *const schema_v1[] = {
  * v2: interest (interest.c owns these tables). Products gain their interest conventions
  * (defaults: act/365, daily balance, monthly compounding, monthly posting, no minimum)
  * and an effective-dated rate schedule, seeded with each product's rate from its
- * creation day (UTC). interest_period is the interest table: one row per account and
- * posting period; the open row (posted IS NULL, one per account) is the accrual state
- * and changes daily, a posted row is final. It is rewritten every day, so it is kept
- * small: balance_method 0 daily / 1 average; rates NULL while the period saw one rate
- * (last_rate); full-precision amounts are integers of picounits (10^-12 of a minor
- * unit) in columns without affinity: INTEGER when they fit 64 bits, else decimal TEXT.
- * interest_run: one row per run date.
+ * creation day (UTC). interest_state holds each account's open period (its accrual
+ * state, rewritten daily, so kept small and free of triggers); interest_period the
+ * posted periods, append-only; together they are the interest table. balance_method is
+ * 0 daily / 1 average; rates is NULL while a period saw one rate (last_rate);
+ * full-precision amounts are integers of picounits (10^-12 of a minor unit) in columns
+ * without affinity: INTEGER when they fit 64 bits, else decimal TEXT. interest_run: one
+ * row per run date.
  */
 static const char *const schema_v2[] = {
 	"ALTER TABLE product ADD COLUMN day_count TEXT NOT NULL DEFAULT 'act/365'"
@@ -205,9 +205,9 @@ static const char *const schema_v2[] = {
 	" PRIMARY KEY (product_id, effective));",
 	"INSERT INTO product_rate(product_id, effective, rate, created_at)"
 	" SELECT id, created_at / 86400000000, rate, created_at FROM product;",
-	"CREATE TABLE interest_period("
-	" id INTEGER PRIMARY KEY,"
-	" account_id INTEGER NOT NULL REFERENCES account(id),"
+	/* The open period of each account: its accrual state, rewritten daily (kept small). */
+	"CREATE TABLE interest_state("
+	" account_id INTEGER PRIMARY KEY REFERENCES account(id),"
 	" period_start INTEGER NOT NULL,"
 	" period_end INTEGER NOT NULL,"
 	" accrued_through INTEGER NOT NULL,"
@@ -221,17 +221,34 @@ static const char *const schema_v2[] = {
 	" carry_in NOT NULL DEFAULT 0,"
 	" accrued NOT NULL DEFAULT 0,"
 	" compounded NOT NULL DEFAULT 0,"
-	" last_post_at INTEGER NOT NULL DEFAULT 0,"
-	" posted INTEGER CHECK (posted >= 0),"
-	" carry_out,"
-	" transfer_id TEXT,"
-	" posted_at INTEGER,"
+	" last_post_at INTEGER NOT NULL DEFAULT 0);",
+	/* Posted periods: the same columns, the posting's, and nothing ever changes. */
+	"CREATE TABLE interest_period("
+	" id INTEGER PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES account(id),"
+	" period_start INTEGER NOT NULL,"
+	" period_end INTEGER NOT NULL,"
+	" accrued_through INTEGER NOT NULL,"
+	" days INTEGER NOT NULL CHECK (days >= 0),"
+	" balance_method INTEGER NOT NULL CHECK (balance_method IN (0, 1)),"
+	" rates TEXT,"
+	" last_rate INTEGER NOT NULL,"
+	" balance_sum NOT NULL,"
+	" basis_sum NOT NULL,"
+	" rate_factor INTEGER NOT NULL,"
+	" carry_in NOT NULL,"
+	" accrued NOT NULL,"
+	" compounded NOT NULL,"
+	" last_post_at INTEGER NOT NULL,"
+	" posted INTEGER NOT NULL CHECK (posted >= 0),"
+	" carry_out NOT NULL,"
+	" transfer_id TEXT NOT NULL,"
+	" posted_at INTEGER NOT NULL,"
 	" UNIQUE (account_id, period_start));",
-	"CREATE UNIQUE INDEX interest_period_open ON interest_period(account_id) WHERE posted IS NULL;",
-	"CREATE TRIGGER interest_period_final_u BEFORE UPDATE ON interest_period WHEN OLD.posted IS NOT NULL"
-	" BEGIN SELECT RAISE(ABORT, 'a posted interest period is final'); END;",
-	"CREATE TRIGGER interest_period_final_d BEFORE DELETE ON interest_period"
-	" BEGIN SELECT RAISE(ABORT, 'the interest table is append-only'); END;",
+	"CREATE TRIGGER interest_period_append_only_u BEFORE UPDATE ON interest_period"
+	" BEGIN SELECT RAISE(ABORT, 'posted interest periods are final'); END;",
+	"CREATE TRIGGER interest_period_append_only_d BEFORE DELETE ON interest_period"
+	" BEGIN SELECT RAISE(ABORT, 'posted interest periods are final'); END;",
 	"CREATE TABLE interest_run("
 	" as_of INTEGER PRIMARY KEY,"
 	" started_at INTEGER NOT NULL,"

@@ -150,11 +150,11 @@ BANK_EXTERN(void) bank_rate_schedule_free(bank_rate_schedule *s);
 
 /** What one call of bank_interest_run() did. */
 typedef struct bank_interest_run_result {
-	bank_date as_of;       /**< the last day accrued */
-	size_t accounts;       /**< accounts this call accrued at least one day for */
-	size_t days;           /**< account-days accrued by this call */
-	size_t postings;       /**< interest transfers posted by this call */
-	size_t transactions;   /**< write transactions this call committed */
+	bank_date as_of;     /**< the last day accrued */
+	size_t accounts;     /**< accounts this call accrued at least one day for */
+	size_t days;         /**< account-days accrued by this call */
+	size_t postings;     /**< interest transfers posted by this call */
+	size_t transactions; /**< write transactions this call committed */
 } bank_interest_run_result;
 
 /**
@@ -248,7 +248,7 @@ BANK_EXTERN(int) bank_interest_project(bank_accrual *out, bank *b, const char *a
 
 /** An annual percentage yield, a disclosed percentage (not money), to two decimals. */
 typedef struct bank_apy {
-	int64_t hundredths;      /**< the APY in hundredths of a percent: 617 for 6.17% */
+	int64_t hundredths;       /**< the APY in hundredths of a percent: 617 for 6.17% */
 	char text[BANK_APY_SIZE]; /**< the same as text with two decimals: "6.17" */
 } bank_apy;
 

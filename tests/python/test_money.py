@@ -44,6 +44,8 @@ def test_money_currencies__unknown() -> None:
         (5, "JPY", 5),
         (0, "USD", 0),
         (Decimal("-3.25"), "USD", -325),
+        (Decimal("1." + "0" * 150), "USD", 100),
+        (Decimal("92233720368547758.07"), "USD", 2**63 - 1),
     ],
 )
 def test_money_to_minor__accepted(amount: libbank.Amount, currency: str, minor: int) -> None:
@@ -68,6 +70,8 @@ def test_money_to_minor__accepted(amount: libbank.Amount, currency: str, minor: 
         (10**20, "USD"),
         (Decimal("1E-100"), "USD"),
         ("99999999999999999999", "USD"),
+        (Decimal("1." + "0" * 150 + "1"), "USD"),
+        (Decimal("92233720368547758.08"), "USD"),
     ],
 )
 def test_money_to_minor__invalid(amount: libbank.Amount, currency: str) -> None:

@@ -7,9 +7,12 @@
  * wl.c: deposits, withdrawals, transfers, holds, posts, voids, reversals, batches with
  * linked chains, deliberate refusals and replays. Before each call it writes the request
  * to a pipe ("F ..."), after the call "D" when the outcome was the predicted one (or
- * "E reason" when not, and exits). The parent kills it with SIGKILL after a random delay
- * (0..MAX_MS ms, default 300; some rounds also shrink the WAL autocheckpoint so kills land inside
- * checkpoints), then reopens the bank and checks:
+ * "E reason" when not, and exits). Half the rounds the parent kills it with SIGKILL after
+ * a random delay (0..MAX_MS ms, default 300); the other half the child kills itself at a
+ * random write or sync (1..400) through faultvfs's fv_kill_after, which lands kills between
+ * the WAL writes of a commit and its sync with precision. Half the rounds also shrink
+ * the WAL autocheckpoint so kills land inside checkpoints. Then the parent reopens the bank
+ * and checks:
  *   - bank_open recovers, bank_verify finds nothing, PRAGMA integrity_check is ok and
  *     every journal row has its audit record;
  *   - every transfer the child reported done is present exactly once; every refused id is
@@ -33,6 +36,7 @@
 
 #include <sqlite3.h>
 
+#include "faultvfs.h"
 #include "rt.h"
 #include "wl.h"
 
@@ -54,8 +58,14 @@ static void write_all(int fd, const char *s, size_t n)
 	}
 }
 
-static void child(int fd, wl_model *m, uint64_t seed, long round, int autockpt)
+static void child(int fd, wl_model *m, uint64_t seed, long round, int autockpt, long io_kill)
 {
+	if (io_kill > 0) {
+		/* Through faultvfs (a pass-through with real fsyncs), dying at the io_kill-th write or sync. */
+		fv_install();
+		fv_reset();
+		fv_kill_after(io_kill);
+	}
 	bank_options o;
 	rt_options(&o, BANK_DURABILITY_FULL, 0);
 	bank *b = NULL;
@@ -101,7 +111,8 @@ struct rec {
 };
 
 struct stats {
-	long kills, done, refused, replays, inflight, retry_created, retry_exists, retry_other, open_kills, ckpt_rounds;
+	long kills, done, refused, replays, inflight, retry_created, retry_exists, retry_other, open_kills, ckpt_rounds,
+	    io_rounds;
 };
 
 static double now_ms(void)
@@ -334,6 +345,9 @@ int main(int argc, char **argv)
 			rt_die("pipe: %s", strerror(errno));
 		int autockpt = rt_below(&r, 2) ? 1 + (int)rt_below(&r, 40) : 0;
 		st.ckpt_rounds += autockpt > 0;
+		/* Half the rounds die at an exact write or sync (mid-commit included), the others on a timer. */
+		long io_kill = rt_below(&r, 2) ? 1 + (long)rt_below(&r, 400) : 0;
+		st.io_rounds += io_kill > 0;
 		uint64_t cseed = rt_next(&r);
 		fflush(NULL);
 		pid_t pid = fork();
@@ -341,11 +355,13 @@ int main(int argc, char **argv)
 			rt_die("fork: %s", strerror(errno));
 		if (pid == 0) {
 			close(fds[0]);
-			child(fds[1], &m, cseed, k, autockpt);
+			child(fds[1], &m, cseed, k, autockpt, io_kill);
 		}
 		close(fds[1]);
 		/* Mostly anywhere in the run; one round in eight right at the start (open, recovery). */
 		double delay = rt_below(&r, 8) == 0 ? (double)rt_below(&r, 5) : (double)rt_below(&r, (uint64_t)max_ms + 1);
+		if (io_kill > 0)
+			delay = 10000; /* a backstop: the child should be dead long before */
 		size_t len = 0;
 		int status = 0;
 		char *buf = run_round(pid, fds[0], now_ms() + delay, &len, &status);
@@ -368,10 +384,11 @@ int main(int argc, char **argv)
 	}
 	double secs = (now_ms() - t0) / 1e3;
 	fprintf(stderr,
-		"crash: %ld kills in %.1f s (%ld at start-up, %ld rounds with a small autocheckpoint); %ld ops done "
+		"crash: %ld kills in %.1f s (%ld at an exact write or sync, %ld before the first op, %ld rounds with a small "
+		"autocheckpoint); %ld ops done "
 		"before a kill (%ld refusals, %ld replays); %ld in flight retried: %ld created, %ld already there (%ld refusals or replays); "
 		"journal %" PRId64 " rows; violations %ld\n",
-		st.kills, secs, st.open_kills, st.ckpt_rounds, st.done, st.refused, st.replays, st.inflight,
+		st.kills, secs, st.io_rounds, st.open_kills, st.ckpt_rounds, st.done, st.refused, st.replays, st.inflight,
 		st.retry_created, st.retry_exists, st.retry_other, last_seq, rt_violations);
 	wl_model_free(&m);
 	if (rt_violations == 0)

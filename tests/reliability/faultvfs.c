@@ -12,6 +12,7 @@
 #include "faultvfs.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,7 @@ static int fired_step = -1;
 static uint64_t fired_mask; /* bit s: the fault fired while fv_step was s (0..63) */
 
 static int tracking, real_sync = 1, crashed;
-static long io_count, crash_at;
+static long io_count, crash_at, kill_at;
 
 static const char *const class_names[] = {"read", "write", "sync", "lock"};
 
@@ -151,6 +152,7 @@ void fv_reset(void)
 	crashed = 0;
 	io_count = 0;
 	crash_at = 0;
+	kill_at = 0;
 }
 
 void fv_fault(int cls, long nth, int code, int persistent)
@@ -200,6 +202,11 @@ void fv_crash_after(long n)
 	crash_at = n > 0 ? io_count + n : 0;
 }
 
+void fv_kill_after(long n)
+{
+	kill_at = n > 0 ? io_count + n : 0;
+}
+
 void fv_crash_now(void)
 {
 	crashed = 1;
@@ -237,6 +244,8 @@ static int power_check(void)
 	if (crashed)
 		return 1;
 	io_count++;
+	if (kill_at > 0 && io_count >= kill_at)
+		kill(getpid(), SIGKILL); /* a process crash at this exact I/O, before it is done */
 	if (crash_at > 0 && io_count >= crash_at)
 		crashed = 1;
 	return crashed;

@@ -68,6 +68,11 @@ void fv_track(int on);
 void fv_real_sync(int on);
 /** The power fails at the @p n-th (1-based) write, sync or truncate from now; 0: never. */
 void fv_crash_after(long n);
+/**
+ * The process kills itself (SIGKILL) at the @p n-th write, sync or truncate from now,
+ * before doing it: a process crash at an exact I/O point. 0: never.
+ */
+void fv_kill_after(long n);
 /** The power fails now. */
 void fv_crash_now(void);
 /** Whether the power has failed. */

@@ -1,7 +1,7 @@
 /*
  * powerloss.c: what a power cut may take from libbank under FULL and NORMAL durability.
  *
- *     powerloss [CUTS]          (or BANK_POWER_CUTS, default 240; BANK_RT_SEED)
+ *     powerloss [CUTS]          (or BANK_POWER_CUTS, default 400; BANK_RT_SEED)
  *
  * SIGKILL leaves the page cache intact; a power cut does not. Each round opens the bank
  * through faultvfs (faultvfs.h) with tracking on, runs the random workload of wl.c, and
@@ -58,7 +58,7 @@ static int all_present(bank *b, const wl_op *op, int *none)
 
 int main(int argc, char **argv)
 {
-	long cuts = rt_param(argc, argv, 1, "BANK_POWER_CUTS", 240);
+	long cuts = rt_param(argc, argv, 1, "BANK_POWER_CUTS", 400);
 	uint64_t seed = rt_seed("powerloss");
 	rt_rng r = {seed};
 	char dir[1024], path[1200], shm[1300];

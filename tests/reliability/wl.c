@@ -587,7 +587,7 @@ int wl_exec(bank *b, const wl_model *m, const wl_op *op, int retry, char *msg, s
 				good = 0;
 			}
 		}
-		if (res != NULL && good && res->failed != (size_t)0) {
+		if (good) {
 			size_t want = 0;
 			for (int k = 0; k < op->n; k++)
 				want += !op->items[k].ok;

@@ -497,7 +497,8 @@ static void test_interest_day_count__leap_year(void **state)
 	env e;
 	char a[BANK_ACCOUNT_NUMBER_SIZE];
 	env_open(&e, "2023-12-31", 6);
-	product(&e, "Y", "10", BANK_DAY_COUNT_ACT_ACT, BANK_BALANCE_DAILY, BANK_PERIOD_ANNUAL, BANK_PERIOD_ANNUAL, 0, 0);
+	product(&e, "Y", "10", BANK_DAY_COUNT_ACT_ACT, BANK_BALANCE_DAILY, BANK_PERIOD_ANNUAL, BANK_PERIOD_ANNUAL, 0,
+		0);
 	open_account(&e, "Y", a);
 	at("2023-12-31", "09:00");
 	deposit(&e, a, 36600000); /* 366,000.00 */
@@ -520,7 +521,8 @@ static void test_interest_rate__change_mid_period(void **state)
 	env e;
 	char a[BANK_ACCOUNT_NUMBER_SIZE];
 	env_open(&e, "2026-03-01", 7);
-	product(&e, "R", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0, 0);
+	product(&e, "R", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0,
+		0);
 	open_account(&e, "R", a);
 	at("2026-03-01", "10:00");
 	deposit(&e, a, 100000);
@@ -559,8 +561,8 @@ static void test_interest_min_balance__crossing(void **state)
 	env e;
 	char a[BANK_ACCOUNT_NUMBER_SIZE], o[BANK_ACCOUNT_NUMBER_SIZE];
 	env_open(&e, "2026-03-01", 8);
-	product(&e, "MIN", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 50000,
-		0);
+	product(&e, "MIN", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY,
+		50000, 0);
 	product(&e, "OD", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_DAILY, BANK_PERIOD_MONTHLY, 0,
 		100000);
 	open_account(&e, "MIN", a);
@@ -569,7 +571,7 @@ static void test_interest_min_balance__crossing(void **state)
 	deposit(&e, a, 40000); /* 400: below */
 	deposit(&e, o, 100000);
 	at("2026-03-11", "10:00");
-	deposit(&e, a, 20000); /* 600: earns */
+	deposit(&e, a, 20000);   /* 600: earns */
 	withdraw(&e, o, 150000); /* -500: earns nothing */
 	at("2026-03-21", "10:00");
 	withdraw(&e, a, 15000); /* 450: below again */
@@ -590,14 +592,16 @@ static void test_interest_average__balance_method(void **state)
 	char d[BANK_ACCOUNT_NUMBER_SIZE], avg[BANK_ACCOUNT_NUMBER_SIZE], dmin[BANK_ACCOUNT_NUMBER_SIZE],
 		amin[BANK_ACCOUNT_NUMBER_SIZE], aneg[BANK_ACCOUNT_NUMBER_SIZE];
 	env_open(&e, "2026-03-01", 9);
-	product(&e, "D", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0, 0);
-	product(&e, "A", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_AVERAGE, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0, 0);
-	product(&e, "DM", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 60000,
+	product(&e, "D", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0,
 		0);
+	product(&e, "A", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_AVERAGE, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0,
+		0);
+	product(&e, "DM", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY,
+		60000, 0);
 	product(&e, "AM", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_AVERAGE, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY,
 		60000, 0);
-	product(&e, "AN", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_AVERAGE, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0,
-		100000);
+	product(&e, "AN", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_AVERAGE, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY,
+		0, 100000);
 	open_account(&e, "D", d);
 	open_account(&e, "A", avg);
 	open_account(&e, "DM", dmin);
@@ -639,7 +643,8 @@ static void test_interest_account__opened_mid_period(void **state)
 	env e;
 	char a[BANK_ACCOUNT_NUMBER_SIZE];
 	env_open(&e, "2026-03-01", 10);
-	product(&e, "G", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0, 0);
+	product(&e, "G", "5", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0,
+		0);
 	at("2026-03-15", "09:00");
 	open_account(&e, "G", a);
 	deposit(&e, a, 100000);
@@ -715,6 +720,16 @@ static void test_interest_account__close(void **state)
 	FX_EQ(t->periods[1].posted_flag, 1); /* the last period is final */
 	FX_EQ(t->periods[1].posted, 0);
 	bank_interest_table_free(t);
+	/* the open state is gone; posted periods are append-only */
+	char sql[160];
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM interest_state WHERE account_id = (SELECT id FROM account WHERE number = '%s')",
+		 z);
+	FX_EQ(fx_count(e.b, sql), 0);
+	assert_int_not_equal(
+		sqlite3_exec(fx_sqlite(e.b), "UPDATE interest_period SET posted = posted + 1", NULL, NULL, NULL),
+		SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(fx_sqlite(e.b), "DELETE FROM interest_period", NULL, NULL, NULL), SQLITE_OK);
 
 	/* runs skip the closed account; settling it is refused */
 	at("2026-04-01", "08:00");
@@ -750,9 +765,10 @@ static void year_setup(env *e, char a[BANK_ACCOUNT_NUMBER_SIZE], char v[BANK_ACC
 	env_open(e, "2025-01-01", 12);
 	product(e, "DQ", "4.75", BANK_DAY_COUNT_ACT_ACT, BANK_BALANCE_DAILY, BANK_PERIOD_DAILY, BANK_PERIOD_QUARTERLY,
 		20000, 0);
-	product(e, "AM", "3.125", BANK_DAY_COUNT_ACT_360, BANK_BALANCE_AVERAGE, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY,
-		0, 0);
-	product(e, "MM", "6", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0, 0);
+	product(e, "AM", "3.125", BANK_DAY_COUNT_ACT_360, BANK_BALANCE_AVERAGE, BANK_PERIOD_MONTHLY,
+		BANK_PERIOD_MONTHLY, 0, 0);
+	product(e, "MM", "6", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0,
+		0);
 	open_account(e, "DQ", a);
 	open_account(e, "AM", v);
 	open_account(e, "MM", q);
@@ -831,11 +847,20 @@ static void test_interest_run__year_once_equals_daily(void **state)
 	for (int i = 0; i < 3; i++) {
 		FX_EQ(balance(&daily, accts[i]), balance(&once, accts[i]));
 		int64_t n1, n2;
-		const char *sql = "SELECT p.period_start, p.period_end, p.days, p.rates, p.balance_sum, p.basis_sum,"
-				  " p.rate_factor, p.carry_in, p.accrued, p.compounded, p.posted, p.carry_out, p.transfer_id"
-				  " FROM interest_period p ORDER BY p.account_id, p.period_start";
+		const char *sql =
+			"SELECT p.period_start, p.period_end, p.days, p.rates, p.balance_sum, p.basis_sum,"
+			" p.rate_factor, p.carry_in, p.accrued, p.compounded, p.posted, p.carry_out, p.transfer_id"
+			" FROM interest_period p ORDER BY p.account_id, p.period_start";
 		uint64_t h1 = query_hash(daily.b, sql, &n1), h2 = query_hash(once.b, sql, &n2);
 		FX_EQ(n1, n2);
+		assert_true(h1 == h2);
+		const char *open_sql = "SELECT account_id, period_start, period_end, accrued_through, days, rates,"
+				       " last_rate, balance_sum, basis_sum, rate_factor, carry_in, accrued, compounded"
+				       " FROM interest_state ORDER BY account_id";
+		h1 = query_hash(daily.b, open_sql, &n1);
+		h2 = query_hash(once.b, open_sql, &n2);
+		FX_EQ(n1, 3);
+		FX_EQ(n2, 3);
 		assert_true(h1 == h2);
 	}
 	bank_interest_table *t = table(&once, a1);
@@ -864,9 +889,13 @@ static void killed_setup(env *e)
 static uint64_t state_hash(bank *b)
 {
 	int64_t n;
-	uint64_t h = query_hash(b, "SELECT id, kind, debit_id, credit_id, amount, debit_balance, credit_balance, created_at"
-				   " FROM transfer ORDER BY seq", &n);
+	uint64_t h =
+		query_hash(b,
+			   "SELECT id, kind, debit_id, credit_id, amount, debit_balance, credit_balance, created_at"
+			   " FROM transfer ORDER BY seq",
+			   &n);
 	h ^= query_hash(b, "SELECT * FROM interest_period ORDER BY id", &n) * 3;
+	h ^= query_hash(b, "SELECT * FROM interest_state ORDER BY account_id", &n) * 11;
 	h ^= query_hash(b, "SELECT id, number, balance, last_activity_at FROM account ORDER BY id", &n) * 5;
 	h ^= query_hash(b, "SELECT as_of, accounts, days, postings, finished_at IS NOT NULL FROM interest_run", &n) * 7;
 	return h;
@@ -1012,6 +1041,42 @@ static void test_interest_run__late_run_value_dated(void **state)
 	env_close(&late);
 }
 
+/* ---- limits ---- */
+
+/* A balance near the 64-bit range at 1000%: exact past 64 bits, then limit_exceeded. */
+static void test_interest_limits__absurd_amounts(void **state)
+{
+	(void)state;
+	env e;
+	char a[BANK_ACCOUNT_NUMBER_SIZE];
+	env_open(&e, "2026-03-01", 16);
+	product(&e, "MAX", "1000", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_DAILY, BANK_PERIOD_MONTHLY,
+		0, 0);
+	open_account(&e, "MAX", a);
+	at("2026-03-01", "10:00");
+	const int64_t big = INT64_C(8000000000000000000);
+	deposit(&e, a, big);
+	at("2026-03-02", "08:00");
+	run(&e, "2026-03-01");
+	/* one day: big * 10 / 365 minor units, in picounits past 2^63: stored as text */
+	bank__i128 want = (bank__i128)big * BANK_ACCRUAL_SCALE * 10;
+	bank__i128 q = want / 365, r = want % 365;
+	if (r * 2 > 365)
+		q++;
+	bank_interest_table *t = table(&e, a);
+	FX_EQ(t->periods[0].accrued.units, (int64_t)(q / BANK_ACCRUAL_SCALE));
+	FX_EQ(t->periods[0].accrued.frac, (int64_t)(q % BANK_ACCRUAL_SCALE));
+	bank_interest_table_free(t);
+	FX_EQ(fx_count(e.b, "SELECT count(*) FROM interest_state WHERE typeof(accrued) = 'text'"), 1);
+	/* a month of it cannot be posted: refused, nothing changed (the batch rolled back) */
+	at("2026-04-01", "08:00");
+	FX_REFUSE(e.b, BANK_ELIMIT, bank_interest_run(NULL, e.b, d_of("2026-03-31")));
+	assert_non_null(strstr(bank_error_last()->message, a));
+	bank_accrual p;
+	FX_REFUSE(e.b, BANK_ELIMIT, bank_interest_project(&p, e.b, a, 60));
+	env_close(&e);
+}
+
 /* ---- projection and APY ---- */
 
 static void test_interest_projection__golden(void **state)
@@ -1043,11 +1108,12 @@ static void test_interest_apy__reg_dd(void **state)
 	env e;
 	char a[BANK_ACCOUNT_NUMBER_SIZE];
 	golden_setup(&e, BANK_PERIOD_DAILY, a);
-	product(&e, "SIX", "6", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0, 0);
-	product(&e, "SIXQ", "6", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_ANNUAL, BANK_PERIOD_QUARTERLY, 0,
+	product(&e, "SIX", "6", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0,
 		0);
-	product(&e, "ZERO", "0", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0,
-		0);
+	product(&e, "SIXQ", "6", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_ANNUAL, BANK_PERIOD_QUARTERLY,
+		0, 0);
+	product(&e, "ZERO", "0", BANK_DAY_COUNT_ACT_365, BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY,
+		0, 0);
 	bank_apy apy;
 	FX_OK(bank_interest_apy(&apy, e.b, "SIX"));
 	assert_string_equal(apy.text, "6.17");
@@ -1081,8 +1147,9 @@ static void test_interest_schema__migrates_v1(void **state)
 	bank_close(b);
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	const char *down = "DROP TABLE interest_run; DROP TRIGGER interest_period_final_u;"
-			   " DROP TRIGGER interest_period_final_d; DROP TABLE interest_period; DROP TABLE product_rate;"
+	const char *down = "DROP TABLE interest_run; DROP TRIGGER interest_period_append_only_u;"
+			   " DROP TRIGGER interest_period_append_only_d; DROP TABLE interest_period;"
+			   " DROP TABLE interest_state; DROP TABLE product_rate;"
 			   " ALTER TABLE product DROP COLUMN day_count; ALTER TABLE product DROP COLUMN balance_method;"
 			   " ALTER TABLE product DROP COLUMN compounding; ALTER TABLE product DROP COLUMN posting;"
 			   " ALTER TABLE product DROP COLUMN min_interest_balance;"
@@ -1133,6 +1200,7 @@ int main(void)
 		cmocka_unit_test(test_interest_run__bad_dates),
 		cmocka_unit_test(test_interest_run__empty_bank),
 		cmocka_unit_test(test_interest_run__late_run_value_dated),
+		cmocka_unit_test(test_interest_limits__absurd_amounts),
 		cmocka_unit_test(test_interest_projection__golden),
 		cmocka_unit_test(test_interest_apy__reg_dd),
 		cmocka_unit_test(test_interest_schema__migrates_v1),

@@ -167,10 +167,11 @@ class Bank:
         if clock is not None:
             if not callable(clock):
                 raise TypeError("clock must be callable")
-            time_to_c(clock(), "clock()")  # fail now, not inside libbank
+            user_clock = clock
+            time_to_c(user_clock(), "clock()")  # fail now, not inside libbank
 
             def tick() -> int:
-                return time_to_c(clock(), "clock()")
+                return time_to_c(user_clock(), "clock()")
 
             self._clock_capsule = _c.bank_py_clock_new(tick)
             opts["clock"] = self._clock_capsule
@@ -455,7 +456,7 @@ class Bank:
     def freeze(self, number: str, what: Literal["debits", "credits", "both"] = "both") -> None:
         """Freezes debits, credits or both, adding to an existing freeze.
         Raises InvalidArgument, NotFound, AccountClosed."""
-        flags = _FREEZE.get(what)  # type: ignore[call-overload]
+        flags = _FREEZE.get(what)
         if flags is None:
             raise InvalidArgument(f"what must be 'debits', 'credits' or 'both', not {what!r}")
         self._call(_c.bank_account_freeze, number, flags)
@@ -550,7 +551,7 @@ class Bank:
         with self._lock:
             h = self._handle()
             tuples = []
-            early: dict[int, Exception] = {}
+            early: dict[int, Error] = {}
             for i, r in enumerate(reqs):
                 account = r.debit if r.debit is not None else r.credit
                 try:
@@ -785,20 +786,26 @@ def _address(a: Union[Address, Mapping[str, Optional[str]], None]) -> Optional[d
 
 
 def _request(x: Union[TransferRequest, Mapping[str, Any]]) -> TransferRequest:
-    if isinstance(x, TransferRequest):
+    if type(x) is TransferRequest:
+        r = x
+    elif isinstance(x, TransferRequest):
         r = x
     elif isinstance(x, Mapping):
         r = TransferRequest(**x)
     else:
         raise TypeError(f"batch items must be TransferRequest or dict, not {type(x).__name__}")
     # Types are programming errors: raised for the whole batch before anything runs.
-    _str(r.debit, "debit")
-    _str(r.credit, "credit")
-    _str(r.id, "id")
-    _str(r.memo, "memo")
-    if isinstance(r.amount, (bool, float)) or not isinstance(r.amount, (Decimal, str, int)):
-        raise TypeError(f"amount must be Decimal, str or int (whole units), not {type(r.amount).__name__}")
+    for what in ("debit", "credit", "id", "memo"):
+        v = getattr(r, what)
+        if v is not None and type(v) is not str and not isinstance(v, str):
+            raise TypeError(f"{what} must be str, not {type(v).__name__}")
+    a = r.amount
+    if type(a) not in _AMOUNT_TYPES and (isinstance(a, (bool, float)) or not isinstance(a, (Decimal, str, int))):
+        raise TypeError(f"amount must be Decimal, str or int (whole units), not {type(a).__name__}")
     return r
+
+
+_AMOUNT_TYPES = (Decimal, str, int)
 
 
 class Statement(Iterator[StatementEntry]):

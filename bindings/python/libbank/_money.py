@@ -11,7 +11,7 @@ currency's decimals (``Decimal("12.50")``). Nothing here uses floating point.
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import Context, Decimal
+from decimal import Context, Decimal, Inexact
 from typing import Union
 
 from . import _libbank as _c
@@ -25,9 +25,9 @@ Amount = Union[Decimal, str, int]
 _INT64_MAX = 2**63 - 1
 _INT64_MIN = -(2**63)
 
-# For scaling Decimals by a power of ten without rounding (scaleb only moves the
-# exponent; a precision this large never rounds a value that fits int64 minor units).
-_CTX = Context(prec=100, Emax=10**6, Emin=-(10**6), traps=[])
+# For scaling Decimals by a power of ten: scaleb only moves the exponent, and a value
+# with more digits than this precision traps Inexact instead of being rounded.
+_CTX = Context(prec=100, Emax=10**6, Emin=-(10**6), traps=[Inexact])
 
 # Exponent per currency code; the built-in table never changes while the library is loaded.
 _exponents: dict[str, int] = {}
@@ -65,15 +65,16 @@ def to_minor(amount: Amount, currency: str, what: str = "amount") -> int:
     exp = exponent(currency)
     if isinstance(amount, str):
         # libbank's own grammar: digits, an optional point and at most `exp` decimals.
-        return _c.bank_amount_parse(amount, currency)
+        return int(_c.bank_amount_parse(amount, currency))
     if isinstance(amount, int):
-        minor = amount * 10**exp
+        minor = amount * int(10**exp)
     else:
         if not amount.is_finite():
             raise InvalidArgument(f"{what} {amount} is not a finite number")
-        # Exact: the context has room for any int64 of minor units plus the decimals
-        # a Decimal can carry, and traps nothing; inexactness is checked below.
-        scaled = _CTX.scaleb(amount, exp)
+        try:
+            scaled = _CTX.scaleb(amount, exp)
+        except Inexact:
+            raise InvalidArgument(f"{what} {amount} has more digits than an amount can have") from None
         if scaled.adjusted() > 19:
             raise InvalidArgument(f"{what} {amount} is out of range for {currency}")
         minor = int(scaled)
@@ -114,7 +115,7 @@ def rate_to_units(rate: Amount) -> int:
     """An annual percentage (``Decimal("2.5")``, ``"2.5"`` or ``2``) as libbank rate units
     (``BANK_RATE_SCALE`` per percent)."""
     _check_type(rate, "rate")
-    return _c.bank_rate_parse(to_text(rate, "rate"))
+    return int(_c.bank_rate_parse(to_text(rate, "rate")))
 
 
 def rate_from_units(units: int) -> Decimal:

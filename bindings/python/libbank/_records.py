@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, Optional, Union
 
+from ._errors import Error
 from ._money import exponent, from_minor, rate_from_units
 
 __all__ = [
@@ -377,12 +378,14 @@ class Transfer:
     @classmethod
     def _from_c(cls, d: dict[str, Any]) -> Transfer:
         cur = d["currency"]
+        e = -exponent(cur)  # the hot path of batches: one lookup, three Decimals
+        exp_at = d["expires_at"]
         return cls(
-            d["seq"], d["id"], d["kind"], d["debit"], d["credit"], from_minor(d["amount"], cur), cur,
+            d["seq"], d["id"], d["kind"], d["debit"], d["credit"], Decimal(d["amount"]).scaleb(e), cur,
             d["memo"] or None, d["ref"] or None, d["pending"], d["hold_status"] or None,
-            opt_time(d["expires_at"]), from_minor(d["debit_balance"], cur),
-            from_minor(d["credit_balance"], cur), d["principal"], time_from_c(d["created_at"]),
-            d["status"],
+            EPOCH + _dt.timedelta(microseconds=exp_at) if exp_at else None,
+            Decimal(d["debit_balance"]).scaleb(e), Decimal(d["credit_balance"]).scaleb(e), d["principal"],
+            EPOCH + _dt.timedelta(microseconds=d["created_at"]), d["status"],
         )
 
 
@@ -415,7 +418,7 @@ class BatchResult:
 
     status: Literal["created", "exists", "failed"]
     """``"created"`` (posted now), ``"exists"`` (a replay) or ``"failed"``."""
-    error: Optional[Exception]
+    error: Optional[Error]
     """None on success, else the :class:`libbank.Error` the item failed with (the other
     members of a failed linked chain: InvalidArgument "linked event failed")."""
     transfer: Optional[Transfer]
