@@ -103,14 +103,19 @@ recv() {
 start() { # impl size: starts it in serve mode and waits until it has prefilled
 	rm -f "$dir/$1.in" "$dir/$1.out"
 	mkfifo "$dir/$1.in" "$dir/$1.out"
-	args="--db $dir/$1-$2.db --journal $2 --accounts $accounts --window $window --batch $batch"
+	# Numbers only in $args (split on purpose); paths quoted apart.
+	args="--journal $2 --accounts $accounts --window $window --batch $batch"
 	args="$args --single $single --cache-size $cache_size --serve"
-	pre=
-	[ -z "$profile" ] || pre="env LD_PRELOAD=$sqlprof SQLPROF_OUT=$dir/$1-$2.prof"
-	case $1 in
-	libbank) $pre "$ledger" $args <"$dir/$1.in" >"$dir/$1.out" 2>"$dir/$1.err" & ;;
-	*) $pre "$floor" --mode "$1" $args <"$dir/$1.in" >"$dir/$1.out" 2>"$dir/$1.err" & ;;
-	esac
+	(
+		if [ -n "$profile" ]; then
+			LD_PRELOAD=$sqlprof SQLPROF_OUT=$dir/$1-$2.prof
+			export LD_PRELOAD SQLPROF_OUT
+		fi
+		case $1 in
+		libbank) exec "$ledger" --db "$dir/$1-$2.db" $args ;;
+		*) exec "$floor" --mode "$1" --db "$dir/$1-$2.db" $args ;;
+		esac
+	) <"$dir/$1.in" >"$dir/$1.out" 2>"$dir/$1.err" &
 	pids="$pids $!"
 	case $1 in
 	bare) exec 3>"$dir/$1.in" 4<"$dir/$1.out" ;;
@@ -138,7 +143,10 @@ round() { # size round command...
 	done
 }
 
-echo "libbank benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -n): $(nproc) cpus," \
+src=$(cd "$(dirname "$0")/.." && pwd)
+echo "libbank benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)," \
+     "source $(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)," \
+     "on $(uname -n): $(nproc) cpus," \
      "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)," \
      "SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)"
 echo "accounts=$accounts batch=$batch window=$window single=$single rounds=$rounds" \
@@ -152,7 +160,7 @@ for size in $sizes; do
 	[ "$w" -le $((size - accounts)) ] || w=$((size - accounts))
 	for impl in $impls; do start "$impl" "$size"; done
 	# Batched: whole batches per round, the rest in the last round.
-	nb=$((w / batch)) per=$(( (w / batch) / rounds * batch ))
+	per=$(( (w / batch) / rounds * batch ))
 	r=1
 	while [ $r -le "$rounds" ]; do
 		n=$per
@@ -160,7 +168,6 @@ for size in $sizes; do
 		[ "$n" -le 0 ] || round "$size" $r batched "$n"
 		r=$((r + 1))
 	done
-	: "$nb"
 	for dur in full normal; do
 		r=1
 		while [ $r -le "$rounds" ]; do

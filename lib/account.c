@@ -171,10 +171,18 @@ int bank__account_id(bank *b, const char *number, int64_t *id)
 	uint64_t h = 0;
 	for (int i = 0; i < BANK_ACCOUNT_NUMBER_LEN; i++)
 		h = h * 10 + (uint64_t)(number[i] - '0');
-	size_t slot = (size_t)((h * UINT64_C(0x9E3779B97F4A7C15)) >> 52) % BANK__NUMCACHE;
-	if (memcmp(b->numcache[slot].number, number, BANK_ACCOUNT_NUMBER_SIZE) == 0) {
-		*id = b->numcache[slot].id;
-		return BANK_OK;
+	/* Open addressing, probing up to 4 slots; a full neighbourhood evicts its first. */
+	size_t home = (size_t)((h * UINT64_C(0x9E3779B97F4A7C15)) >> 40) % BANK__NUMCACHE, slot = home;
+	for (size_t k = 0; k < 4; k++) {
+		size_t s = (home + k) % BANK__NUMCACHE;
+		if (memcmp(b->numcache[s].number, number, BANK_ACCOUNT_NUMBER_SIZE) == 0) {
+			*id = b->numcache[s].id;
+			return BANK_OK;
+		}
+		if (b->numcache[s].number[0] == '\0') {
+			slot = s;
+			break;
+		}
 	}
 	bank__q *q = bank__q_get(b, "SELECT id FROM account WHERE number = ?");
 	if (q == NULL)

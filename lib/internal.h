@@ -187,7 +187,7 @@ int bank__write(bank *b, int (*fn)(bank *b, void *ctx), void *ctx);
 /* ---- The handle (handle.c) ---- */
 
 #define BANK__STMT_CACHE 128
-#define BANK__NUMCACHE 4096
+#define BANK__NUMCACHE 16384
 
 struct bank {
 	struct sqlite3 *db;

@@ -44,6 +44,7 @@ struct req {
 	const char *memo;   /* or NULL */
 	const char *ref;    /* hold id (post, void) or transfer id (reversal) */
 	int64_t expires_in; /* hold: seconds, 0 = never */
+	bool batched;       /* a batch item: the batch writes one audit record for all */
 };
 
 struct acct {
@@ -420,6 +421,33 @@ static int hold_load(bank *b, const char *id, struct hold_row *h)
 }
 
 /*
+ * The audit record of one movement. Its journal row carries the principal, time,
+ * kind, accounts and amount too; a batch writes one record for all its items instead
+ * (see batch_fn), which keeps a batched posting to the journal's own pages.
+ */
+static int audit_movement(bank *b, const struct req *r, const char *id, const struct acct *dr, const struct acct *cr,
+			  int64_t amount, bank_time now)
+{
+	char object[BANK_ID_SIZE + 16], action[32];
+	size_t n = bank__copy(object, sizeof object, "transfer:");
+	bank__copy(object + n, sizeof object - n, id);
+	n = bank__copy(action, sizeof action, "ledger.");
+	bank__copy(action + n, sizeof action - n, kind_names[r->kind]);
+	bank__buf d;
+	bank__json_begin(&d);
+	bank__json_str(&d, "debit", dr->number);
+	bank__json_str(&d, "credit", cr->number);
+	bank__json_int(&d, "amount", amount);
+	bank__json_str(&d, "currency", dr->currency);
+	if (r->ref)
+		bank__json_str(&d, "ref", r->ref);
+	bank__json_end(&d);
+	int rc = d.failed ? bank__oom() : bank__audit(b, now, action, object, d.data);
+	bank__buf_free(&d);
+	return rc;
+}
+
+/*
  * Applies one request inside the caller's write transaction. On success *out (when
  * out is not NULL) receives the transfer, status created or exists.
  */
@@ -654,24 +682,10 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 			return rc;
 	}
 
-	char object[BANK_ID_SIZE + 16], action[32];
-	size_t n = bank__copy(object, sizeof object, "transfer:");
-	bank__copy(object + n, sizeof object - n, id);
-	n = bank__copy(action, sizeof action, "ledger.");
-	bank__copy(action + n, sizeof action - n, kind_names[r->kind]);
-	bank__buf d;
-	bank__json_begin(&d);
-	bank__json_str(&d, "debit", dr.number);
-	bank__json_str(&d, "credit", cr.number);
-	bank__json_int(&d, "amount", amount);
-	bank__json_str(&d, "currency", dr.currency);
-	if (r->ref)
-		bank__json_str(&d, "ref", r->ref);
-	bank__json_end(&d);
-	rc = d.failed ? bank__oom() : bank__audit(b, now, action, object, d.data);
-	bank__buf_free(&d);
-	if (rc != BANK_OK || out == NULL)
+	if (!r->batched && (rc = audit_movement(b, r, id, &dr, &cr, amount, now)) != BANK_OK)
 		return rc;
+	if (out == NULL)
+		return BANK_OK;
 
 	bank_transfer *t = calloc(1, sizeof *t);
 	if (t == NULL)
@@ -704,7 +718,7 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 int bank__ledger_interest(bank *b, const char *account, int64_t amount, const char *id, const char *memo,
 			  bank_time now, bank_transfer **out)
 {
-	struct req r = {K_INTEREST, NULL, account, amount, id, memo, NULL, 0};
+	struct req r = {K_INTEREST, NULL, account, amount, id, memo, NULL, 0, false};
 	return apply(b, &r, now, out);
 }
 
@@ -743,7 +757,7 @@ static int one(bank *b, const struct req *r, bank_transfer **out, const char *ac
 
 int bank_deposit(bank_transfer **out, bank *b, const char *account, int64_t amount, const char *id, const char *memo)
 {
-	struct req r = {K_DEPOSIT, NULL, account, amount, id, memo, NULL, 0};
+	struct req r = {K_DEPOSIT, NULL, account, amount, id, memo, NULL, 0, false};
 	if (account == NULL)
 		return bank__err(BANK_EINVAL, "account number missing");
 	return one(b, &r, out, "ledger.deposit");
@@ -751,7 +765,7 @@ int bank_deposit(bank_transfer **out, bank *b, const char *account, int64_t amou
 
 int bank_withdraw(bank_transfer **out, bank *b, const char *account, int64_t amount, const char *id, const char *memo)
 {
-	struct req r = {K_WITHDRAWAL, account, NULL, amount, id, memo, NULL, 0};
+	struct req r = {K_WITHDRAWAL, account, NULL, amount, id, memo, NULL, 0, false};
 	if (account == NULL)
 		return bank__err(BANK_EINVAL, "account number missing");
 	return one(b, &r, out, "ledger.withdrawal");
@@ -760,7 +774,7 @@ int bank_withdraw(bank_transfer **out, bank *b, const char *account, int64_t amo
 int bank_transfer_post(bank_transfer **out, bank *b, const char *debit, const char *credit, int64_t amount,
 		       const char *id, const char *memo)
 {
-	struct req r = {K_TRANSFER, debit, credit, amount, id, memo, NULL, 0};
+	struct req r = {K_TRANSFER, debit, credit, amount, id, memo, NULL, 0, false};
 	if (debit == NULL || credit == NULL)
 		return bank__err(BANK_EINVAL, "account number missing");
 	return one(b, &r, out, "ledger.transfer");
@@ -769,7 +783,7 @@ int bank_transfer_post(bank_transfer **out, bank *b, const char *debit, const ch
 int bank_hold(bank_transfer **out, bank *b, const char *account, const char *credit, int64_t amount,
 	      int64_t expires_in, const char *id, const char *memo)
 {
-	struct req r = {K_HOLD, account, credit, amount, id, memo, NULL, expires_in};
+	struct req r = {K_HOLD, account, credit, amount, id, memo, NULL, expires_in, false};
 	if (account == NULL)
 		return bank__err(BANK_EINVAL, "account number missing");
 	if (expires_in < 0 || expires_in > INT64_C(100) * 366 * 86400)
@@ -779,7 +793,7 @@ int bank_hold(bank_transfer **out, bank *b, const char *account, const char *cre
 
 int bank_hold_post(bank_transfer **out, bank *b, const char *hold_id, int64_t amount, const char *id)
 {
-	struct req r = {K_POST, NULL, NULL, amount, id, NULL, hold_id, 0};
+	struct req r = {K_POST, NULL, NULL, amount, id, NULL, hold_id, 0, false};
 	if (hold_id == NULL)
 		return bank__err(BANK_EINVAL, "hold id missing");
 	return one(b, &r, out, "ledger.post");
@@ -787,7 +801,7 @@ int bank_hold_post(bank_transfer **out, bank *b, const char *hold_id, int64_t am
 
 int bank_hold_void(bank_transfer **out, bank *b, const char *hold_id, const char *id)
 {
-	struct req r = {K_VOID, NULL, NULL, 0, id, NULL, hold_id, 0};
+	struct req r = {K_VOID, NULL, NULL, 0, id, NULL, hold_id, 0, false};
 	if (hold_id == NULL)
 		return bank__err(BANK_EINVAL, "hold id missing");
 	return one(b, &r, out, "ledger.void");
@@ -795,7 +809,7 @@ int bank_hold_void(bank_transfer **out, bank *b, const char *hold_id, const char
 
 int bank_reverse(bank_transfer **out, bank *b, const char *transfer_id, const char *id)
 {
-	struct req r = {K_REVERSAL, NULL, NULL, 0, id, NULL, transfer_id, 0};
+	struct req r = {K_REVERSAL, NULL, NULL, 0, id, NULL, transfer_id, 0, false};
 	if (transfer_id == NULL)
 		return bank__err(BANK_EINVAL, "transfer id missing");
 	return one(b, &r, out, "ledger.reversal");
@@ -860,6 +874,7 @@ static int item_apply(bank *b, const bank_transfer_request *it, bank_time now, b
 		return bank__err(BANK_EINVAL, "a batch item needs a debit or a credit account");
 	struct req r;
 	request_of(it, &r);
+	r.batched = true;
 	return apply(b, &r, now, out);
 }
 
@@ -876,6 +891,45 @@ struct batch_ctx {
 	size_t n;
 	bank_batch_results *res;
 };
+
+/* One audit record for a whole batch: what it created, by journal position. */
+static int audit_batch(bank *b, struct batch_ctx *c, bank_time now)
+{
+	size_t created = 0, replayed = 0, failed = 0;
+	int64_t first = 0, last = 0;
+	const char *first_id = NULL;
+	for (size_t i = 0; i < c->n; i++) {
+		const bank_batch_result *res = &c->res->items[i];
+		if (res->code != BANK_OK) {
+			failed++;
+		} else if (res->transfer->status == BANK_TRANSFER_EXISTS) {
+			replayed++;
+		} else {
+			if (created++ == 0) {
+				first = res->transfer->seq;
+				first_id = res->transfer->id;
+			}
+			last = res->transfer->seq;
+		}
+	}
+	if (created == 0)
+		return BANK_OK; /* nothing changed */
+	char object[BANK_ID_SIZE + 16];
+	size_t n = bank__copy(object, sizeof object, "transfer:");
+	bank__copy(object + n, sizeof object - n, first_id);
+	bank__buf d;
+	bank__json_begin(&d);
+	bank__json_int(&d, "items", (int64_t)c->n);
+	bank__json_int(&d, "created", (int64_t)created);
+	bank__json_int(&d, "replayed", (int64_t)replayed);
+	bank__json_int(&d, "failed", (int64_t)failed);
+	bank__json_int(&d, "first_seq", first);
+	bank__json_int(&d, "last_seq", last);
+	bank__json_end(&d);
+	int rc = d.failed ? bank__oom() : bank__audit(b, now, "ledger.batch", object, d.data);
+	bank__buf_free(&d);
+	return rc;
+}
 
 static int batch_fn(bank *b, void *vctx)
 {
@@ -943,7 +997,7 @@ static int batch_fn(bank *b, void *vctx)
 		}
 		i = j + 1;
 	}
-	return BANK_OK;
+	return audit_batch(b, c, now);
 }
 
 int bank_transfer_batch(bank_batch_results **out, bank *b, const bank_transfer_request *items, size_t n)

@@ -388,6 +388,11 @@ static void put_branch(ctx *c, const char *key, const bank_branch *br)
 	jw_obj_end(&c->j);
 }
 
+/* The interest additions (see the Interest section near the command table). */
+static int interest_spec_opts(ctx *c, const args *a, bank_product_spec *spec);
+static void put_product_interest(ctx *c, const bank_product *p);
+static void human_product_interest(ctx *c, const bank_product *p);
+
 static void put_product(ctx *c, const char *key, const bank_product *p)
 {
 	char rate[BANK_RATE_SIZE];
@@ -399,6 +404,7 @@ static void put_product(ctx *c, const char *key, const bank_product *p)
 	jw_amount(c, "min_balance", p->min_balance, p->currency);
 	jw_str(&c->j, "rate", rate_text(c, rate, p->rate));
 	jw_amount(c, "overdraft", p->overdraft, p->currency);
+	put_product_interest(c, p);
 	jw_time(c, "created_at", p->created_at);
 	jw_time(c, "updated_at", p->updated_at);
 	jw_obj_end(&c->j);
@@ -759,6 +765,8 @@ static int cmd_product_add(ctx *c, const args *a)
 		return BANKCTL_EXIT_ERROR;
 	if ((v = opt(a, "rate")) != NULL && bank_rate_parse(&spec.rate, v) != BANK_OK)
 		return fail_lib(c, BANK_EINVAL, "--rate");
+	if (interest_spec_opts(c, a, &spec))
+		return BANKCTL_EXIT_ERROR;
 	bank_product *p = NULL;
 	int rc = bank_product_add(&p, c->b, &spec);
 	if (rc != BANK_OK)
@@ -779,6 +787,7 @@ static void human_product(ctx *c, const bank_product *p)
 	     bank_product_kind_name(p->kind), p->currency);
 	outf(c, "min balance: %s\nrate:        %s%%\noverdraft:   %s\n", amt(c, p->min_balance, p->currency),
 	     rate_text(c, rate, p->rate), amt(c, p->overdraft, p->currency));
+	human_product_interest(c, p);
 	outf(c, "created at:  %s\nupdated at:  %s\n", tm(c, p->created_at), tm(c, p->updated_at));
 }
 
@@ -1480,16 +1489,286 @@ static int cmd_audit(ctx *c, const args *a)
 	return 0;
 }
 
+/* ==== Interest (issue 5) ====
+ *
+ * The interest additions, kept together: product add/edit take the interest
+ * conventions (--day-count, --balance-method, --compounding, --posting,
+ * --min-interest-balance), and the commands `product rate`, `product apy`,
+ * `interest run`, `interest show`, `interest settle` and `interest project`
+ * (include/bank/interest.h, docs/interest.md). Exact accruals print in the currency's
+ * major unit with all their digits (12 more than the currency's exponent); posted
+ * amounts as ordinary amounts.
+ */
+
+/** Reads product add's interest options into @p spec (amounts in spec->currency). */
+static int interest_spec_opts(ctx *c, const args *a, bank_product_spec *spec)
+{
+	const char *v;
+	if ((v = opt(a, "day-count")) != NULL && bank_day_count_parse(&spec->day_count, v) != BANK_OK)
+		return fail_lib(c, BANK_EINVAL, "--day-count");
+	if ((v = opt(a, "balance-method")) != NULL && bank_balance_method_parse(&spec->balance_method, v) != BANK_OK)
+		return fail_lib(c, BANK_EINVAL, "--balance-method");
+	if ((v = opt(a, "compounding")) != NULL && bank_period_parse(&spec->compounding, v) != BANK_OK)
+		return fail_lib(c, BANK_EINVAL, "--compounding");
+	if ((v = opt(a, "posting")) != NULL && bank_period_parse(&spec->posting, v) != BANK_OK)
+		return fail_lib(c, BANK_EINVAL, "--posting");
+	if ((v = opt(a, "min-interest-balance")) != NULL &&
+	    parse_amount(c, &spec->min_interest_balance, v, spec->currency, "--min-interest-balance"))
+		return BANKCTL_EXIT_ERROR;
+	return 0;
+}
+
+/** The product's interest conventions as JSON members. */
+static void put_product_interest(ctx *c, const bank_product *p)
+{
+	jw_str(&c->j, "day_count", bank_day_count_name(p->day_count));
+	jw_str(&c->j, "balance_method", bank_balance_method_name(p->balance_method));
+	jw_str(&c->j, "compounding", bank_period_name(p->compounding));
+	jw_str(&c->j, "posting", bank_period_name(p->posting));
+	jw_amount(c, "min_interest_balance", p->min_interest_balance, p->currency);
+}
+
+static void human_product_interest(ctx *c, const bank_product *p)
+{
+	outf(c, "day count:   %s\nearns on:    %s balance\ncompounding: %s\nposting:     %s\nmin to earn: %s\n",
+	     bank_day_count_name(p->day_count), bank_balance_method_name(p->balance_method),
+	     bank_period_name(p->compounding), bank_period_name(p->posting),
+	     amt(c, p->min_interest_balance, p->currency));
+}
+
+/** @p d as YYYY-MM-DD into @p buf (16 bytes). */
+static const char *day_text(char buf[16], bank_date d)
+{
+	if (bank_date_format(buf, 16, d) != BANK_OK)
+		snprintf(buf, 16, "?");
+	return buf;
+}
+
+/** An exact accrual with every digit, into @p buf (BANK_ACCRUAL_SIZE bytes); a failure is recorded. */
+static const char *accrual_text(ctx *c, char *buf, bank_accrual a, const char *currency)
+{
+	int rc = bank_accrual_format(buf, BANK_ACCRUAL_SIZE, a, currency, -1);
+	if (rc != BANK_OK) {
+		if (c->fmt_err == 0) {
+			fail_lib(c, rc, "formatting an accrual");
+			c->fmt_err = rc;
+		}
+		buf[0] = '\0';
+	}
+	return buf;
+}
+
+static int cmd_product_rate(ctx *c, const args *a)
+{
+	int64_t rate;
+	bank_date from;
+	if (bank_rate_parse(&rate, a->pos[1]) != BANK_OK)
+		return fail_lib(c, BANK_EINVAL, "rate");
+	if (parse_date(c, opt(a, "from"), "--from", &from))
+		return BANKCTL_EXIT_ERROR;
+	int rc = bank_interest_rate_set(c->b, a->pos[0], rate, from);
+	if (rc != BANK_OK)
+		return fail_lib(c, rc, NULL);
+	bank_rate_schedule *s = NULL;
+	if ((rc = bank_interest_rates_get(&s, c->b, a->pos[0])) != BANK_OK)
+		return fail_lib(c, rc, NULL);
+	char r[BANK_RATE_SIZE], d[16];
+	if (c->json) {
+		jw_obj_begin(&c->j, NULL);
+		jw_str(&c->j, "product", a->pos[0]);
+		jw_arr_begin(&c->j, "rates");
+		for (size_t i = 0; i < s->count; i++) {
+			jw_obj_begin(&c->j, NULL);
+			jw_str(&c->j, "from", day_text(d, s->entries[i].from));
+			jw_str(&c->j, "rate", rate_text(c, r, s->entries[i].rate));
+			jw_time(c, "created_at", s->entries[i].created_at);
+			jw_obj_end(&c->j);
+		}
+		jw_arr_end(&c->j);
+		jw_obj_end(&c->j);
+	} else {
+		outf(c, "%-10s  %10s\n", "FROM", "RATE %");
+		for (size_t i = 0; i < s->count; i++)
+			outf(c, "%-10s  %10s\n", day_text(d, s->entries[i].from), rate_text(c, r, s->entries[i].rate));
+	}
+	bank_rate_schedule_free(s);
+	return 0;
+}
+
+static int cmd_product_apy(ctx *c, const args *a)
+{
+	bank_apy apy;
+	int rc = bank_interest_apy(&apy, c->b, a->pos[0]);
+	if (rc != BANK_OK)
+		return fail_lib(c, rc, NULL);
+	if (c->json) {
+		jw_obj_begin(&c->j, NULL);
+		jw_str(&c->j, "product", a->pos[0]);
+		jw_str(&c->j, "apy", apy.text);
+		jw_obj_end(&c->j);
+	} else {
+		outf(c, "apy: %s%%\n", apy.text);
+	}
+	return 0;
+}
+
+static int cmd_interest_run(ctx *c, const args *a)
+{
+	bank_date as_of;
+	if (parse_date(c, opt(a, "as-of"), "--as-of", &as_of))
+		return BANKCTL_EXIT_ERROR;
+	bank_interest_run_result r;
+	int rc = bank_interest_run(&r, c->b, as_of);
+	if (rc != BANK_OK)
+		return fail_lib(c, rc, NULL);
+	char d[16];
+	if (c->json) {
+		jw_obj_begin(&c->j, NULL);
+		jw_str(&c->j, "as_of", day_text(d, r.as_of));
+		jw_int(&c->j, "accounts", (int64_t)r.accounts);
+		jw_int(&c->j, "days", (int64_t)r.days);
+		jw_int(&c->j, "postings", (int64_t)r.postings);
+		jw_int(&c->j, "transactions", (int64_t)r.transactions);
+		jw_obj_end(&c->j);
+	} else {
+		outf(c, "interest accrued through %s: %zu accounts, %zu account-days, %zu postings\n",
+		     day_text(d, r.as_of), r.accounts, r.days, r.postings);
+	}
+	return 0;
+}
+
+static int cmd_interest_show(ctx *c, const args *a)
+{
+	bank_interest_table *t = NULL;
+	int rc = bank_interest_table_get(&t, c->b, a->pos[0]);
+	if (rc != BANK_OK)
+		return fail_lib(c, rc, NULL);
+	const char *cur = t->currency;
+	char d1[16], d2[16], x1[BANK_ACCRUAL_SIZE], x2[BANK_ACCRUAL_SIZE], x3[BANK_ACCRUAL_SIZE];
+	if (c->json) {
+		jw_obj_begin(&c->j, NULL);
+		jw_str(&c->j, "account", t->account);
+		jw_str(&c->j, "currency", cur);
+		jw_arr_begin(&c->j, "periods");
+		for (size_t i = 0; i < t->count; i++) {
+			const bank_interest_period *p = &t->periods[i];
+			jw_obj_begin(&c->j, NULL);
+			jw_str(&c->j, "start", day_text(d1, p->start));
+			jw_str(&c->j, "end", day_text(d2, p->end));
+			if (p->days > 0)
+				jw_str(&c->j, "accrued_through", day_text(d1, p->accrued_through));
+			else
+				jw_null(&c->j, "accrued_through");
+			jw_int(&c->j, "days", p->days);
+			jw_str(&c->j, "rates", p->rates);
+			jw_str(&c->j, "balance_method", p->balance_method);
+			jw_amount(c, "balance_basis", p->balance_basis, cur);
+			jw_str(&c->j, "carried_in", accrual_text(c, x1, p->carried_in, cur));
+			jw_str(&c->j, "accrued", accrual_text(c, x2, p->accrued, cur));
+			jw_bool(&c->j, "posted", p->posted_flag != 0);
+			if (p->posted_flag) {
+				jw_amount(c, "posted_amount", p->posted, cur);
+				jw_str(&c->j, "carried_out", accrual_text(c, x3, p->carried_out, cur));
+				jw_str_or_null(&c->j, "transfer", p->transfer);
+				jw_time(c, "posted_at", p->posted_at);
+			} else {
+				jw_null(&c->j, "posted_amount");
+				jw_null(&c->j, "carried_out");
+				jw_null(&c->j, "transfer");
+				jw_null(&c->j, "posted_at");
+			}
+			jw_obj_end(&c->j);
+		}
+		jw_arr_end(&c->j);
+		jw_obj_end(&c->j);
+	} else {
+		outf(c, "%-10s  %-10s  %4s  %-12s  %14s  %20s  %12s  %s\n", "START", "END", "DAYS", "RATES", "AVG BALANCE",
+		     "ACCRUED", "POSTED", "TRANSFER");
+		for (size_t i = 0; i < t->count; i++) {
+			const bank_interest_period *p = &t->periods[i];
+			outf(c, "%-10s  %-10s  %4d  %-12s  %14s  %20s  %12s  %s\n", day_text(d1, p->start),
+			     day_text(d2, p->end), p->days, p->rates, amt(c, p->balance_basis, cur),
+			     accrual_text(c, x1, p->accrued, cur), p->posted_flag ? amt(c, p->posted, cur) : "(open)",
+			     or_dash(p->transfer));
+		}
+	}
+	bank_interest_table_free(t);
+	return 0;
+}
+
+static int cmd_interest_settle(ctx *c, const args *a)
+{
+	bank_transfer *t = NULL;
+	int rc = bank_interest_settle(&t, c->b, a->pos[0]);
+	if (rc != BANK_OK)
+		return fail_lib(c, rc, NULL);
+	if (t != NULL)
+		return print_transfer(c, t, false);
+	if (c->json) {
+		jw_obj_begin(&c->j, NULL);
+		jw_str(&c->j, "account", a->pos[0]);
+		jw_null(&c->j, "transfer");
+		jw_obj_end(&c->j);
+	} else {
+		outf(c, "nothing to post: the interest accrued rounds to zero\n");
+	}
+	return 0;
+}
+
+static int cmd_interest_project(ctx *c, const args *a)
+{
+	int64_t days = 0;
+	if (parse_uint(opt(a, "days"), BANK_PROJECTION_DAYS_MAX, &days) != 0 || days < 1)
+		return fail(c, BANK_EINVAL, "--days must be between 1 and %d", BANK_PROJECTION_DAYS_MAX);
+	bank_account *ac = NULL;
+	if (get_account(c, &ac, a->pos[0]))
+		return BANKCTL_EXIT_ERROR;
+	char cur[BANK_CURRENCY_SIZE], exact[BANK_ACCRUAL_SIZE], rounded[BANK_ACCRUAL_SIZE];
+	memcpy(cur, ac->currency, sizeof cur);
+	bank_account_free(ac);
+	bank_accrual p;
+	int rc = bank_interest_project(&p, c->b, a->pos[0], (int)days);
+	if (rc != BANK_OK)
+		return fail_lib(c, rc, NULL);
+	const bank_currency *cu = bank_currency_find(cur);
+	if ((rc = bank_accrual_format(rounded, sizeof rounded, p, cur, cu ? cu->exponent : 2)) != BANK_OK)
+		return fail_lib(c, rc, "formatting an accrual");
+	if (c->json) {
+		jw_obj_begin(&c->j, NULL);
+		jw_str(&c->j, "account", a->pos[0]);
+		jw_int(&c->j, "days", days);
+		jw_str(&c->j, "currency", cur);
+		jw_str(&c->j, "interest", rounded);
+		jw_str(&c->j, "exact", accrual_text(c, exact, p, cur));
+		jw_obj_end(&c->j);
+	} else {
+		outf(c, "over %lld days at today's balance: %s %s (exactly %s)\n", (long long)days, rounded, cur,
+		     accrual_text(c, exact, p, cur));
+	}
+	return 0;
+}
+
+/* Options of the interest additions (product add and edit take INTEREST_PRODUCT_OPTS). */
+#define INTEREST_PRODUCT_OPTS                                                                  \
+	VALUE("day-count"), VALUE("balance-method"), VALUE("compounding"), VALUE("posting"), \
+		VALUE("min-interest-balance")
+static const optspec product_rate_opts[] = {REQUIRED("from"), OPTS_END};
+static const optspec interest_run_opts[] = {REQUIRED("as-of"), OPTS_END};
+static const optspec interest_project_opts[] = {REQUIRED("days"), OPTS_END};
+
+/* ==== End of the interest additions ==== */
+
 /* ---- Command table ---- */
 
 static const optspec no_opts[] = {OPTS_END};
 static const optspec branch_add_opts[] = {VALUE("address"), OPTS_END};
 static const optspec branch_edit_opts[] = {VALUE("name"), VALUE("address"), OPTS_END};
 static const optspec product_add_opts[] = {
-	VALUE("kind"), REQUIRED("currency"), VALUE("min-balance"), VALUE("rate"), VALUE("overdraft"), OPTS_END,
+	VALUE("kind"),	   REQUIRED("currency"),  VALUE("min-balance"), VALUE("rate"),
+	VALUE("overdraft"), INTEREST_PRODUCT_OPTS, OPTS_END,
 };
 static const optspec product_edit_opts[] = {
-	VALUE("name"), VALUE("min-balance"), VALUE("rate"), VALUE("overdraft"), OPTS_END,
+	VALUE("name"), VALUE("min-balance"), VALUE("rate"), VALUE("overdraft"), INTEREST_PRODUCT_OPTS, OPTS_END,
 };
 #define CUSTOMER_FIELDS                                                                                               \
 	VALUE("dob"), VALUE("occupation"), VALUE("income"), VALUE("income-currency"), VALUE("email"), VALUE("phone"), \
@@ -1529,12 +1808,27 @@ static const command commands[] = {
 	{"branch", "edit", cmd_branch_edit, branch_edit_opts, 1, 1, 1, DB_OPEN, "CODE --FIELD VALUE...",
 	 "change a branch's --name or --address"},
 	{"product", "add", cmd_product_add, product_add_opts, 2, 2, 0, DB_OPEN,
-	 "CODE NAME --kind savings|current --currency CUR --min-balance AMT --rate PCT [--overdraft AMT]",
+	 "CODE NAME --kind savings|current --currency CUR --min-balance AMT --rate PCT [--overdraft AMT]"
+	 " [--day-count act/365|act/360|act/act] [--balance-method daily|average]"
+	 " [--compounding daily|monthly|quarterly|semiannual|annual] [--posting monthly|quarterly|semiannual|annual]"
+	 " [--min-interest-balance AMT]",
 	 "add a product (an account type)"},
 	{"product", "list", cmd_product_list, no_opts, 0, 0, 0, DB_OPEN, "", "list the products"},
 	{"product", "show", cmd_product_show, no_opts, 1, 1, 0, DB_OPEN, "CODE", "show a product"},
 	{"product", "edit", cmd_product_edit, product_edit_opts, 1, 1, 1, DB_OPEN, "CODE --FIELD VALUE...",
-	 "change a product's --name, --min-balance, --rate or --overdraft"},
+	 "change a product's --name, --min-balance, --rate, --overdraft or interest conventions (as product add)"},
+	/* interest (see the Interest section) */
+	{"product", "rate", cmd_product_rate, product_rate_opts, 2, 2, 0, DB_OPEN, "CODE PCT --from DATE",
+	 "set a product's annual rate from DATE on (earlier days keep theirs); prints the schedule"},
+	{"product", "apy", cmd_product_apy, no_opts, 1, 1, 0, DB_OPEN, "CODE",
+	 "a product's annual percentage yield (Regulation DD), two decimals"},
+	{"interest", "run", cmd_interest_run, interest_run_opts, 0, 0, 0, DB_OPEN, "--as-of DATE",
+	 "accrue every account through DATE (a finished day) and post every period that ended"},
+	{"interest", "show", cmd_interest_show, no_opts, 1, 1, 0, DB_OPEN, "NUMBER", "an account's interest table"},
+	{"interest", "settle", cmd_interest_settle, no_opts, 1, 1, 0, DB_OPEN, "NUMBER",
+	 "accrue an account to yesterday and post its interest now (before emptying and closing it)"},
+	{"interest", "project", cmd_interest_project, interest_project_opts, 1, 1, 0, DB_OPEN, "NUMBER --days N",
+	 "what an account would earn over N days at its current balance"},
 	{"customer", "add", cmd_customer_add, customer_add_opts, 0, 0, 0, DB_OPEN,
 	 "--name N [--dob DATE --occupation O --income AMT --income-currency CUR --email E --phone P "
 	 "--address-line1 L --address-line2 L --city C --region R --postal-code P --country CC]",

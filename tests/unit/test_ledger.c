@@ -557,6 +557,50 @@ static void test_ledger_batch__independent_items(void **state)
 	check_all_balance_after(f);
 }
 
+/* A batch appends one audit record for all it created (the journal rows carry the rest);
+ * a batch that created nothing appends none. */
+static void test_ledger_batch__one_audit_record(void **state)
+{
+	fx *f = *state;
+	bank_audit_page *before = NULL, *after = NULL;
+	FX_OK(bank_audit_get(&before, f->b, 0, NULL, 10000));
+	bank_transfer_request items[3];
+	items[0] = req(NULL, f->a1, 100, "ba-dep", 0);
+	items[1] = req(f->a2, NULL, FX_A2_FUNDS + 1, "ba-wd", 0); /* fails: no funds */
+	items[2] = req(f->a1, f->a2, 200, "ba-tr", 0);
+	bank_batch_results *r = NULL;
+	FX_OK(bank_transfer_batch(&r, f->b, items, 3));
+	FX_OK(bank_audit_get(&after, f->b, 0, NULL, 10000));
+	assert_int_equal(after->count, before->count + 1);
+	const bank_audit_entry *e = &after->entries[after->count - 1];
+	assert_string_equal(e->action, "ledger.batch");
+	assert_string_equal(e->object, "transfer:ba-dep");
+	assert_string_equal(e->principal, "system");
+	assert_non_null(strstr(e->details, "\"created\":2"));
+	assert_non_null(strstr(e->details, "\"failed\":1"));
+	char seq[64];
+	snprintf(seq, sizeof seq, "\"first_seq\":%lld", (long long)r->items[0].transfer->seq);
+	assert_non_null(strstr(e->details, seq));
+	snprintf(seq, sizeof seq, "\"last_seq\":%lld", (long long)r->items[2].transfer->seq);
+	assert_non_null(strstr(e->details, seq));
+	bank_batch_results_free(r);
+	bank_audit_page_free(before);
+	bank_audit_page_free(after);
+
+	/* Nothing created (a replay and a failure): no audit record. */
+	FX_OK(bank_audit_get(&before, f->b, 0, NULL, 10000));
+	items[0] = req(NULL, f->a1, 100, "ba-dep", 0);
+	items[1] = req(f->a2, NULL, FX_A2_FUNDS * 10, "ba-wd", 0); /* fails: no funds */
+	FX_OK(bank_transfer_batch(&r, f->b, items, 2));
+	assert_int_equal(r->items[0].transfer->status, BANK_TRANSFER_EXISTS);
+	assert_int_equal(r->items[1].code, BANK_EFUNDS);
+	FX_OK(bank_audit_get(&after, f->b, 0, NULL, 10000));
+	assert_int_equal(after->count, before->count);
+	bank_batch_results_free(r);
+	bank_audit_page_free(before);
+	bank_audit_page_free(after);
+}
+
 static void test_ledger_batch__linked_chain_fails_whole(void **state)
 {
 	fx *f = *state;
@@ -1215,6 +1259,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_ledger_deposit__posts),
+		T(test_ledger_batch__one_audit_record),
 		T(test_ledger_withdraw__posts),
 		T(test_ledger_transfer__posts),
 		T(test_ledger_transfer__get_refusals),

@@ -201,8 +201,13 @@ class Bank:
 
     def __del__(self) -> None:
         if getattr(self, "_h", None) is not None:
-            warnings.warn(f"unclosed {self!r}", ResourceWarning, stacklevel=2)
-            self.close()
+            try:
+                warnings.warn(f"unclosed {self!r}", ResourceWarning, stacklevel=2)
+            finally:
+                try:
+                    self.close()
+                except Exception:  # noqa: S110 - interpreter shutdown: modules may be gone
+                    pass
 
     def __repr__(self) -> str:
         state = "closed" if self._h is None else "open"
