@@ -10,6 +10,7 @@
 #   make format-check  the same without writing: fails on any difference
 #   make docs          API reference into docs/api (HTML)
 #   make docs-check    the same, failing on any Doxygen warning
+#   make bench         benchmarks against the SQLite floors (BENCH_ARGS=--quick)
 #   make stress        the stress suite (meson test --suite stress)
 #   make fuzz          long fuzz runs (BANK_FUZZ_SECONDS per target, default 300)
 #   make clean         remove every build directory and docs/api
@@ -77,13 +78,13 @@ suite_count = $(MESON) introspect --tests $(1) | python3 -c 'import json, sys; \
 	s = sys.argv[1]; \
 	print(sum(1 for t in json.load(sys.stdin) if any(x == s or x.endswith(":" + s) for x in t["suite"])))' $(2)
 
-.PHONY: all deps setup build run check lint format format-check docs docs-check \
+.PHONY: all deps setup build run check lint bench format format-check docs docs-check \
 	stress fuzz clean check-test check-asan check-headers check-fuzz build-fuzz help
 
 all: build
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
 
 # Sub-makes of `check` pass BANK_DEPS_DONE=1 so the packages are checked once.
 deps:
@@ -165,6 +166,12 @@ check-fuzz: deps
 	fi
 
 # ---- longer runs ----
+
+# Benchmarks against the bare and statement floors (bench/run.sh; docs/performance.md).
+# BENCH_ARGS=--quick for a run under a minute.
+bench: build
+	$(NINJA) -C $(BUILD) bench/floor bench/bench_ledger bench/libsqlprof.so
+	bench/run.sh --builddir $(BUILD) $(BENCH_ARGS)
 
 stress: build
 	@n=$$($(call suite_count,$(BUILD),stress)); \
