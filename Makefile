@@ -91,7 +91,7 @@ deps:
 	@if [ -z "$(BANK_DEPS_DONE)" ]; then scripts/deps.sh; fi
 
 setup: deps
-	$(call meson_setup,$(BUILD),--buildtype=debugoptimized $(MESON_ARGS))
+	$(call meson_setup,$(BUILD),--buildtype=debugoptimized -Dpython=enabled $(MESON_ARGS))
 
 build: setup
 	$(NINJA) -C $(BUILD)

@@ -5,8 +5,9 @@
  * interest_run tables.
  *
  * Exactness. Interest is an integer count of picounits: 10^-12 of a minor unit
- * (BANK_ACCRUAL_SCALE), in 128-bit integers, stored as decimal TEXT (an int64 of
- * picounits would stop at 92,233 dollars). A day's interest is
+ * (BANK_ACCRUAL_SCALE), in 128-bit integers; stored as INTEGER when it fits 64 bits and
+ * as decimal TEXT beyond (an int64 of picounits stops at 92,233 dollars). A day's
+ * interest is
  *
  *     basis * rate / (100 * BANK_RATE_SCALE * days_in_year)    rounded half even to a picounit
  *
@@ -37,7 +38,9 @@
  * or one run catching up a whole year) lands in the journal after days it belongs to:
  * interest posted for a period counts in the earning balance from the day after the
  * period's end. accrue_account() adds such "late" postings (posted_at after the day
- * being accrued) back; the open row's last_post_at tells cheaply when there are none.
+ * being accrued) back; the state row's last_post_at tells cheaply when there are none.
+ * Otherwise an end-of-day balance is the account row's balance when the account has not
+ * moved since that day ended, else a journal read (report.c's balance-before-time).
  *
  * Runs. bank_interest_run(as_of) walks customer accounts in id order, BATCH accounts
  * per write transaction, and brings each one to as_of; accounts already there are

@@ -15,7 +15,7 @@ packages=(
 	# libraries
 	libsqlite3-dev libsodium-dev liboath-dev libmicrohttpd-dev libjansson-dev
 	# tests: cmocka, the e2e scripts (sqlite3 shell, jq), python bindings
-	libcmocka-dev sqlite3 jq swig python3 python3-dev python3-pytest python3-hypothesis
+	libcmocka-dev sqlite3 jq swig python3 python3-dev python3-pytest python3-hypothesis python3-mypy
 	# sanitizers and libFuzzer runtime for clang 14, memory checker
 	libclang-rt-14-dev valgrind
 	# lint, format, docs

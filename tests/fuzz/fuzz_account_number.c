@@ -17,13 +17,13 @@
 
 #include "bank.h"
 
-#define CHECK(cond, ...)                                                        \
-	do {                                                                    \
-		if (!(cond)) {                                                  \
-			fprintf(stderr, "fuzz_account_number: " __VA_ARGS__);   \
-			fputc('\n', stderr);                                    \
-			abort();                                                \
-		}                                                               \
+#define CHECK(cond, ...)                                                      \
+	do {                                                                  \
+		if (!(cond)) {                                                \
+			fprintf(stderr, "fuzz_account_number: " __VA_ARGS__); \
+			fputc('\n', stderr);                                  \
+			abort();                                              \
+		}                                                             \
 	} while (0)
 
 static int ref_number(const char *s)
@@ -57,7 +57,8 @@ static void check_number(const char *s)
 	int want = ref_number(s);
 	CHECK((rc == BANK_OK) == want, "\"%s\": check gave %d, reference %d", s, rc, want);
 	if (rc != BANK_OK)
-		CHECK(rc == BANK_EINVAL && bank_error_last()->code == BANK_EINVAL && bank_error_last()->message[0] != '\0',
+		CHECK(rc == BANK_EINVAL && bank_error_last()->code == BANK_EINVAL &&
+			      bank_error_last()->message[0] != '\0',
 		      "\"%s\": refused with %d and no error record", s, rc);
 }
 
@@ -93,7 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				memcpy(m, num, sizeof m);
 				m[i] = num[i + 1];
 				m[i + 1] = num[i];
-				CHECK(bank_account_number_check(m) == BANK_EINVAL, "%s (a swap in %s) accepted", m, num);
+				CHECK(bank_account_number_check(m) == BANK_EINVAL, "%s (a swap in %s) accepted", m,
+				      num);
 			}
 		}
 	}

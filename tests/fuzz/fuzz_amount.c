@@ -21,13 +21,13 @@
 
 #include "bank.h"
 
-#define CHECK(cond, ...)                                                 \
-	do {                                                             \
-		if (!(cond)) {                                           \
-			fprintf(stderr, "fuzz_amount: " __VA_ARGS__);    \
-			fputc('\n', stderr);                             \
-			abort();                                         \
-		}                                                        \
+#define CHECK(cond, ...)                                              \
+	do {                                                          \
+		if (!(cond)) {                                        \
+			fprintf(stderr, "fuzz_amount: " __VA_ARGS__); \
+			fputc('\n', stderr);                          \
+			abort();                                      \
+		}                                                     \
 	} while (0)
 
 __extension__ typedef __int128 i128;
@@ -173,8 +173,8 @@ static void rates(const char *text, const uint8_t *data, size_t size)
 		char buf[BANK_RATE_SIZE];
 		CHECK(bank_rate_format(buf, sizeof buf, x) == BANK_OK, "rate format %lld", (long long)x);
 		int64_t back = -1;
-		CHECK(bank_rate_parse(&back, buf) == BANK_OK && back == x, "rate %lld -> \"%s\" -> %lld", (long long)x, buf,
-		      (long long)back);
+		CHECK(bank_rate_parse(&back, buf) == BANK_OK && back == x, "rate %lld -> \"%s\" -> %lld", (long long)x,
+		      buf, (long long)back);
 		size_t n = strlen(buf);
 		const char *dot = strchr(buf, '.');
 		CHECK(dot == NULL || (buf[n - 1] != '0' && buf[n - 1] != '.'), "rate %lld: \"%s\" is not the shortest",
@@ -227,9 +227,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(bank_amount_parse(&back, buf, code) == BANK_OK && back == x, "%lld %s -> \"%s\" -> %lld",
 			      (long long)x, code, buf, (long long)back);
 			if (x > 0) {
-				CHECK(bank_amount_format(neg, sizeof neg, -x, code) == BANK_OK, "format %lld", (long long)-x);
-				CHECK(neg[0] == '-' && strcmp(neg + 1, buf) == 0, "format(-x) \"%s\" vs format(x) \"%s\"", neg,
-				      buf);
+				CHECK(bank_amount_format(neg, sizeof neg, -x, code) == BANK_OK, "format %lld",
+				      (long long)-x);
+				CHECK(neg[0] == '-' && strcmp(neg + 1, buf) == 0,
+				      "format(-x) \"%s\" vs format(x) \"%s\"", neg, buf);
 			}
 		} else {
 			CHECK(buf[0] == '-', "negative %lld formatted as \"%s\"", (long long)x, buf);
@@ -245,8 +246,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *tight = malloc(small ? small : 1);
 		CHECK(tight != NULL, "malloc");
 		int r3 = bank_amount_format(tight, small, x, code);
-		CHECK(r3 == BANK_ELIMIT || (r3 == BANK_OK && strcmp(tight, buf) == 0), "format into %zu bytes gave %d", small,
-		      r3);
+		CHECK(r3 == BANK_ELIMIT || (r3 == BANK_OK && strcmp(tight, buf) == 0), "format into %zu bytes gave %d",
+		      small, r3);
 		CHECK(r3 != BANK_ELIMIT || small <= strlen(buf), "format refused %zu bytes for \"%s\"", small, buf);
 		free(tight);
 	}

@@ -32,13 +32,13 @@
 #include "bank.h"
 #include "internal.h"
 
-#define CHECK(cond, ...)                                                 \
-	do {                                                             \
-		if (!(cond)) {                                           \
-			fprintf(stderr, "fuzz_api: " __VA_ARGS__);       \
-			fputc('\n', stderr);                             \
-			abort();                                         \
-		}                                                        \
+#define CHECK(cond, ...)                                           \
+	do {                                                       \
+		if (!(cond)) {                                     \
+			fprintf(stderr, "fuzz_api: " __VA_ARGS__); \
+			fputc('\n', stderr);                       \
+			abort();                                   \
+		}                                                  \
 	} while (0)
 
 #define T0 ((bank_time)1772442000 * 1000000) /* 2026-03-02T09:00:00Z */
@@ -134,16 +134,11 @@ static int64_t pick_amount(struct in *in)
 {
 	unsigned v = next(in);
 	switch (v % 32) {
-	case 0:
-		return 0;
-	case 1:
-		return -1;
-	case 2:
-		return INT64_MAX;
-	case 3:
-		return INT64_C(1) << 62;
-	default:
-		return (int64_t)(v / 4 + 1) * (int64_t)(1 + next(in) % 100);
+	case 0: return 0;
+	case 1: return -1;
+	case 2: return INT64_MAX;
+	case 3: return INT64_C(1) << 62;
+	default: return (int64_t)(v / 4 + 1) * (int64_t)(1 + next(in) % 100);
 	}
 }
 
@@ -174,27 +169,13 @@ static void movement(struct world *w, int kind, const char *a, const char *c, in
 	int rc;
 	bank_error_clear();
 	switch (kind) {
-	case OP_DEPOSIT:
-		rc = bank_deposit(&t, b, a, amount, id, NULL);
-		break;
-	case OP_WITHDRAW:
-		rc = bank_withdraw(&t, b, a, amount, id, NULL);
-		break;
-	case OP_TRANSFER:
-		rc = bank_transfer_post(&t, b, a, c, amount, id, NULL);
-		break;
-	case OP_HOLD:
-		rc = bank_hold(&t, b, a, c, amount, expires, id, NULL);
-		break;
-	case OP_POST:
-		rc = bank_hold_post(&t, b, ref, amount, id);
-		break;
-	case OP_VOID:
-		rc = bank_hold_void(&t, b, ref, id);
-		break;
-	default:
-		rc = bank_reverse(&t, b, ref, id);
-		break;
+	case OP_DEPOSIT: rc = bank_deposit(&t, b, a, amount, id, NULL); break;
+	case OP_WITHDRAW: rc = bank_withdraw(&t, b, a, amount, id, NULL); break;
+	case OP_TRANSFER: rc = bank_transfer_post(&t, b, a, c, amount, id, NULL); break;
+	case OP_HOLD: rc = bank_hold(&t, b, a, c, amount, expires, id, NULL); break;
+	case OP_POST: rc = bank_hold_post(&t, b, ref, amount, id); break;
+	case OP_VOID: rc = bank_hold_void(&t, b, ref, id); break;
+	default: rc = bank_reverse(&t, b, ref, id); break;
 	}
 	check_rc(w, rc, replay ? "replay" : "movement");
 	int64_t after = rows(b);
@@ -210,9 +191,11 @@ static void movement(struct world *w, int kind, const char *a, const char *c, in
 	      w->op);
 	CHECK(id == NULL || strcmp(t->id, id) == 0, "op %d: asked for id %s, got %s", w->op, id, t->id);
 	if (t->status == BANK_TRANSFER_CREATED)
-		CHECK(after == before + 1, "op %d: created but the journal grew by %lld", w->op, (long long)(after - before));
+		CHECK(after == before + 1, "op %d: created but the journal grew by %lld", w->op,
+		      (long long)(after - before));
 	else
-		CHECK(after == before, "op %d: exists but the journal grew by %lld", w->op, (long long)(after - before));
+		CHECK(after == before, "op %d: exists but the journal grew by %lld", w->op,
+		      (long long)(after - before));
 	CHECK(!replay || t->status == BANK_TRANSFER_EXISTS, "op %d: a replay created %s", w->op, t->id);
 	if (!replay)
 		remember(w, kind, a, c, amount, expires, id, ref);
@@ -252,8 +235,8 @@ static void batch(struct world *w, struct in *in)
 		CHECK(x->code <= 0 && x->code >= BANK_ERROR_MIN, "op %d: batch item %zu code %d", w->op, i, x->code);
 		CHECK(x->message != NULL, "op %d: batch item %zu without a message", w->op, i);
 		if (x->code == BANK_OK) {
-			CHECK(x->transfer != NULL && x->transfer->amount > 0, "op %d: batch item %zu ok without a transfer",
-			      w->op, i);
+			CHECK(x->transfer != NULL && x->transfer->amount > 0,
+			      "op %d: batch item %zu ok without a transfer", w->op, i);
 			created += x->transfer->status == BANK_TRANSFER_CREATED;
 		} else {
 			CHECK(x->transfer == NULL && x->message[0] != '\0', "op %d: failed batch item %zu", w->op, i);
@@ -419,18 +402,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 0:
 		case 1:
 			a = pick_account(&w, &in);
-			movement(&w, OP_DEPOSIT, a, NULL, pick_amount(&in), 0, pick_id(&in, idbuf, sizeof idbuf), NULL, 0);
+			movement(&w, OP_DEPOSIT, a, NULL, pick_amount(&in), 0, pick_id(&in, idbuf, sizeof idbuf), NULL,
+				 0);
 			break;
 		case 2:
 			a = pick_account(&w, &in);
-			movement(&w, OP_WITHDRAW, a, NULL, pick_amount(&in), 0, pick_id(&in, idbuf, sizeof idbuf), NULL, 0);
+			movement(&w, OP_WITHDRAW, a, NULL, pick_amount(&in), 0, pick_id(&in, idbuf, sizeof idbuf), NULL,
+				 0);
 			break;
 		case 3:
 		case 4:
 		case 5:
 			a = pick_account(&w, &in);
 			c = pick_account(&w, &in);
-			movement(&w, OP_TRANSFER, a, c, pick_amount(&in), 0, pick_id(&in, idbuf, sizeof idbuf), NULL, 0);
+			movement(&w, OP_TRANSFER, a, c, pick_amount(&in), 0, pick_id(&in, idbuf, sizeof idbuf), NULL,
+				 0);
 			break;
 		case 6:
 		case 7: {
@@ -461,9 +447,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				movement(&w, OP_REVERSE, NULL, NULL, 0, 0, id, ref, 0);
 			break;
 		case 11:
-		case 12:
-			batch(&w, &in);
-			break;
+		case 12: batch(&w, &in); break;
 		case 13:
 			a = pick_account(&w, &in);
 			rc = bank_account_freeze(w.b, a, 1 + next(&in) % 3);
@@ -480,13 +464,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 16: {
 			char v[32];
 			snprintf(v, sizeof v, "%u.%02u", next(&in) % 100, next(&in) % 100);
-			rc = bank_product_edit(w.b, next(&in) % 2 ? "SAV" : "CUR", next(&in) % 2 ? "min_balance" : "overdraft", v);
+			rc = bank_product_edit(w.b, next(&in) % 2 ? "SAV" : "CUR",
+					       next(&in) % 2 ? "min_balance" : "overdraft", v);
 			check_rc(&w, rc, "product edit");
 			break;
 		}
-		case 17:
-			now_us += (bank_time)(next(&in) % 4) * DAY + (bank_time)next(&in) * 60 * 1000000;
-			break;
+		case 17: now_us += (bank_time)(next(&in) % 4) * DAY + (bank_time)next(&in) * 60 * 1000000; break;
 		case 18: {
 			size_t released = 0;
 			rc = bank_hold_sweep(&released, w.b);
@@ -539,8 +522,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		default: /* 22, 23: replay the last movement that succeeded with a client id */
 			if (w.have_last)
-				movement(&w, w.last_kind, w.last_a_null ? NULL : w.last_a, w.last_c_null ? NULL : w.last_c,
-					 w.last_amount, w.last_expires, w.last_id, w.last_ref[0] ? w.last_ref : NULL, 1);
+				movement(&w, w.last_kind, w.last_a_null ? NULL : w.last_a,
+					 w.last_c_null ? NULL : w.last_c, w.last_amount, w.last_expires, w.last_id,
+					 w.last_ref[0] ? w.last_ref : NULL, 1);
 			break;
 		}
 	}

@@ -323,14 +323,16 @@ int main(int argc, char **argv)
 	}
 	int64_t rows = rt_int(b, "SELECT count(*) FROM transfer", NULL) - rows_before;
 	if (rows != sum.created)
-		rt_violation("the journal gained %" PRId64 " rows; the workers reported %ld transfers", rows, sum.created);
+		rt_violation("the journal gained %" PRId64 " rows; the workers reported %ld transfers", rows,
+			     sum.created);
 	bank_close(b);
 
 	long total_ops = ops * (procs + threads);
 	fprintf(stderr,
 		"concurrency: %ld processes + %ld threads x %ld ops in %.1f s: %ld calls succeeded (%ld transfers), "
 		"%ld refusals (insufficient funds or linked), %ld reads, %ld failed (%ld busy); violations %ld\n",
-		procs, threads, ops, secs, sum.ok, sum.created, sum.refused, sum.reads, sum.errors, sum.busy, rt_violations);
+		procs, threads, ops, secs, sum.ok, sum.created, sum.refused, sum.reads, sum.errors, sum.busy,
+		rt_violations);
 	free(w);
 	free(res_pipes);
 	free(tids);

@@ -112,7 +112,7 @@ struct rec {
 
 struct stats {
 	long kills, done, refused, replays, inflight, retry_created, retry_exists, retry_other, open_kills, ckpt_rounds,
-	    io_rounds;
+		io_rounds;
 };
 
 static double now_ms(void)
@@ -247,8 +247,8 @@ static void check_round(long round, wl_model *m, struct rec *recs, size_t nrec, 
 		for (size_t j = 0; j < k; j++) {
 			int64_t c = rt_id_count(b, ids[j]);
 			if (c != 1)
-				rt_violation("%s: %s %s reported done, found %lld times", when, wl_kind_name(x->op.kind), ids[j],
-					     (long long)c);
+				rt_violation("%s: %s %s reported done, found %lld times", when,
+					     wl_kind_name(x->op.kind), ids[j], (long long)c);
 		}
 		k = wl_ids(&x->op, 0, ids);
 		for (size_t j = 0; j < k; j++)
@@ -303,6 +303,8 @@ static void check_round(long round, wl_model *m, struct rec *recs, size_t nrec, 
 				rt_violation("%s: %s not present exactly once after the retry", when, ids[j]);
 	}
 
+	rt_log("%s: %zu ops reported, %s in flight", when, nrec,
+	       unsettled ? wl_kind_name(unsettled->op.kind) : "nothing");
 	wl_model found;
 	wl_model_init(&found, m->num);
 	wl_model_load(&found, b);
@@ -359,7 +361,8 @@ int main(int argc, char **argv)
 		}
 		close(fds[1]);
 		/* Mostly anywhere in the run; one round in eight right at the start (open, recovery). */
-		double delay = rt_below(&r, 8) == 0 ? (double)rt_below(&r, 5) : (double)rt_below(&r, (uint64_t)max_ms + 1);
+		double delay =
+			rt_below(&r, 8) == 0 ? (double)rt_below(&r, 5) : (double)rt_below(&r, (uint64_t)max_ms + 1);
 		if (io_kill > 0)
 			delay = 10000; /* a backstop: the child should be dead long before */
 		size_t len = 0;
@@ -384,12 +387,14 @@ int main(int argc, char **argv)
 	}
 	double secs = (now_ms() - t0) / 1e3;
 	fprintf(stderr,
-		"crash: %ld kills in %.1f s (%ld at an exact write or sync, %ld before the first op, %ld rounds with a small "
+		"crash: %ld kills in %.1f s (%ld at an exact write or sync, %ld before the first op, %ld rounds with a "
+		"small "
 		"autocheckpoint); %ld ops done "
-		"before a kill (%ld refusals, %ld replays); %ld in flight retried: %ld created, %ld already there (%ld refusals or replays); "
+		"before a kill (%ld refusals, %ld replays); %ld in flight retried: %ld created, %ld already there (%ld "
+		"refusals or replays); "
 		"journal %" PRId64 " rows; violations %ld\n",
-		st.kills, secs, st.io_rounds, st.open_kills, st.ckpt_rounds, st.done, st.refused, st.replays, st.inflight,
-		st.retry_created, st.retry_exists, st.retry_other, last_seq, rt_violations);
+		st.kills, secs, st.io_rounds, st.open_kills, st.ckpt_rounds, st.done, st.refused, st.replays,
+		st.inflight, st.retry_created, st.retry_exists, st.retry_other, last_seq, rt_violations);
 	wl_model_free(&m);
 	if (rt_violations == 0)
 		rt_rmdir(dir);

@@ -58,10 +58,10 @@ enum step {
 	S_N
 };
 
-static const char *const step_names[S_N] = {"open",    "branch", "product", "customer", "account 1", "account 2",
-					     "deposit 1", "deposit 2", "transfer 1", "transfer 2", "withdrawal", "batch",
-					     "hold",    "post",   "hold 2",  "void",     "reversal",  "reads",
-					     "verify",  "close"};
+static const char *const step_names[S_N] = {"open",       "branch",    "product",   "customer",   "account 1",
+					    "account 2",  "deposit 1", "deposit 2", "transfer 1", "transfer 2",
+					    "withdrawal", "batch",     "hold",      "post",       "hold 2",
+					    "void",       "reversal",  "reads",     "verify",     "close"};
 
 #define NOT_RUN 1
 #define NITEMS 5
@@ -77,7 +77,7 @@ struct run {
 };
 
 static char path[1200];
-static char current[256]; /* the case being run, for the crash handler */
+static char current[256];      /* the case being run, for the crash handler */
 static long unknown_committed; /* unknown outcomes that turned out committed before the replay */
 
 static void on_crash(int sig)
@@ -131,8 +131,8 @@ static void report_repeats(void)
 {
 	for (size_t i = 0; i < nseen; i++)
 		if (seen[i].n > 1)
-			fprintf(stderr, "faults: the violation \"%.120s...\" showed at %ld fault points in all\n", seen[i].first,
-				seen[i].n);
+			fprintf(stderr, "faults: the violation \"%.120s...\" showed at %ld fault points in all\n",
+				seen[i].first, seen[i].n);
 }
 
 /* The ledger steps: id, and which step made it. */
@@ -140,8 +140,8 @@ static const struct {
 	int step;
 	const char *id;
 } ledger_ids[] = {
-	{S_DEP1, "dep-1"},   {S_DEP2, "dep-2"},   {S_XFER1, "xfer-1"}, {S_XFER2, "xfer-2"}, {S_WDR, "wdr-1"},
-	{S_HOLD, "hold-1"},  {S_POST, "post-1"},  {S_HOLD2, "hold-2"}, {S_VOID, "void-1"},  {S_REV, "rev-1"},
+	{S_DEP1, "dep-1"},  {S_DEP2, "dep-2"},  {S_XFER1, "xfer-1"}, {S_XFER2, "xfer-2"}, {S_WDR, "wdr-1"},
+	{S_HOLD, "hold-1"}, {S_POST, "post-1"}, {S_HOLD2, "hold-2"}, {S_VOID, "void-1"},  {S_REV, "rev-1"},
 };
 static const char *const item_ids[NITEMS] = {"b-1", "b-2", "b-3", "b-4", "b-5"};
 
@@ -175,28 +175,17 @@ static int ledger_call(bank *b, int step, const struct run *x, bank_transfer **t
 {
 	const char *a1 = x->a1[0] ? x->a1 : NO_ACCOUNT, *a2 = x->a2[0] ? x->a2 : NO_ACCOUNT;
 	switch (step) {
-	case S_DEP1:
-		return bank_deposit(t, b, a1, 100000, "dep-1", NULL);
-	case S_DEP2:
-		return bank_deposit(t, b, a2, 50000, "dep-2", "second");
-	case S_XFER1:
-		return bank_transfer_post(t, b, a1, a2, 2500, "xfer-1", "rent");
-	case S_XFER2:
-		return bank_transfer_post(t, b, a2, a1, 1000, "xfer-2", NULL);
-	case S_WDR:
-		return bank_withdraw(t, b, a1, 700, "wdr-1", NULL);
-	case S_HOLD:
-		return bank_hold(t, b, a1, a2, 5000, 0, "hold-1", NULL);
-	case S_POST:
-		return bank_hold_post(t, b, "hold-1", 3000, "post-1");
-	case S_HOLD2:
-		return bank_hold(t, b, a2, NULL, 400, 3600, "hold-2", NULL);
-	case S_VOID:
-		return bank_hold_void(t, b, "hold-2", "void-1");
-	case S_REV:
-		return bank_reverse(t, b, "xfer-1", "rev-1");
-	default:
-		return BANK_EMISUSE;
+	case S_DEP1: return bank_deposit(t, b, a1, 100000, "dep-1", NULL);
+	case S_DEP2: return bank_deposit(t, b, a2, 50000, "dep-2", "second");
+	case S_XFER1: return bank_transfer_post(t, b, a1, a2, 2500, "xfer-1", "rent");
+	case S_XFER2: return bank_transfer_post(t, b, a2, a1, 1000, "xfer-2", NULL);
+	case S_WDR: return bank_withdraw(t, b, a1, 700, "wdr-1", NULL);
+	case S_HOLD: return bank_hold(t, b, a1, a2, 5000, 0, "hold-1", NULL);
+	case S_POST: return bank_hold_post(t, b, "hold-1", 3000, "post-1");
+	case S_HOLD2: return bank_hold(t, b, a2, NULL, 400, 3600, "hold-2", NULL);
+	case S_VOID: return bank_hold_void(t, b, "hold-2", "void-1");
+	case S_REV: return bank_reverse(t, b, "xfer-1", "rev-1");
+	default: return BANK_EMISUSE;
 	}
 }
 
@@ -208,11 +197,11 @@ static void check_code(int rc, int step, const char *cs)
 	if (rc > 0 || rc < BANK_ERROR_MIN)
 		VIOLATION(step, "%s: %s returned %d, not a bank_status", cs, step_names[step], rc);
 	else if (bank_error_last()->code != rc)
-		VIOLATION(step, "%s: %s returned %s but bank_error_last() says %s", cs, step_names[step], bank_error_name(rc),
-			     bank_error_name(bank_error_last()->code));
+		VIOLATION(step, "%s: %s returned %s but bank_error_last() says %s", cs, step_names[step],
+			  bank_error_name(rc), bank_error_name(bank_error_last()->code));
 	else if (rc == BANK_ECORRUPT)
 		VIOLATION(step, "%s: %s reports corruption after an I/O error: %s", cs, step_names[step],
-			     bank_error_last()->message);
+			  bank_error_last()->message);
 }
 
 static void scenario(struct run *x, const char *cs)
@@ -229,13 +218,13 @@ static void scenario(struct run *x, const char *cs)
 	rt_options(&o, BANK_DURABILITY_FULL, 7);
 	bank *b = NULL;
 	int rc;
-#define STEP(s, call)                                                                                                  \
-	do {                                                                                                           \
-		fv_step = (s);                                                                                         \
-		bank_error_clear();                                                                                    \
-		rc = (call);                                                                                           \
-		x->rc[s] = rc;                                                                                         \
-		check_code(rc, (s), cs);                                                                               \
+#define STEP(s, call)                    \
+	do {                             \
+		fv_step = (s);           \
+		bank_error_clear();      \
+		rc = (call);             \
+		x->rc[s] = rc;           \
+		check_code(rc, (s), cs); \
 	} while (0)
 
 	STEP(S_OPEN, bank_open(&b, path, &o));
@@ -247,7 +236,8 @@ static void scenario(struct run *x, const char *cs)
 	bank_branch *br = NULL;
 	STEP(S_BRANCH, bank_branch_add(&br, b, "HQ", "Head Office", NULL));
 	if (rc != BANK_OK && br != NULL)
-		VIOLATION(S_BRANCH, "%s: branch add failed (%s) but returned a record through out", cs, bank_error_name(rc));
+		VIOLATION(S_BRANCH, "%s: branch add failed (%s) but returned a record through out", cs,
+			  bank_error_name(rc));
 	bank_branch_free(br);
 	bank_product_spec ps = BANK_PRODUCT_SPEC_INIT;
 	ps.code = "SAV";
@@ -274,14 +264,16 @@ static void scenario(struct run *x, const char *cs)
 	if (rc == BANK_OK)
 		memcpy(x->a1, a->number, sizeof x->a1);
 	else if (a != NULL)
-		VIOLATION(S_ACCT1, "%s: account open failed (%s) but returned a record through out", cs, bank_error_name(rc));
+		VIOLATION(S_ACCT1, "%s: account open failed (%s) but returned a record through out", cs,
+			  bank_error_name(rc));
 	bank_account_free(a);
 	a = NULL;
 	STEP(S_ACCT2, bank_account_open(&a, b, x->customer ? x->customer : 1, "SAV", "HQ"));
 	if (rc == BANK_OK)
 		memcpy(x->a2, a->number, sizeof x->a2);
 	else if (a != NULL)
-		VIOLATION(S_ACCT2, "%s: account open failed (%s) but returned a record through out", cs, bank_error_name(rc));
+		VIOLATION(S_ACCT2, "%s: account open failed (%s) but returned a record through out", cs,
+			  bank_error_name(rc));
 	bank_account_free(a);
 	for (int s = S_DEP1; s <= S_REV; s++) {
 		bank_transfer *t = NULL;
@@ -294,7 +286,8 @@ static void scenario(struct run *x, const char *cs)
 				for (int i = 0; i < NITEMS; i++) {
 					x->item_rc[i] = res->items[i].code;
 					if (x->item_rc[i] > 0 || x->item_rc[i] < BANK_ERROR_MIN)
-						VIOLATION(S_BATCH, "%s: batch item %d returned %d", cs, i, x->item_rc[i]);
+						VIOLATION(S_BATCH, "%s: batch item %d returned %d", cs, i,
+							  x->item_rc[i]);
 				}
 			}
 			bank_batch_results_free(res);
@@ -304,7 +297,8 @@ static void scenario(struct run *x, const char *cs)
 		if (rc == BANK_OK && (t == NULL || t->status != BANK_TRANSFER_CREATED))
 			VIOLATION(s, "%s: %s succeeded without a created transfer", cs, step_names[s]);
 		if (rc != BANK_OK && t != NULL)
-			VIOLATION(s, "%s: %s failed (%s) but returned a transfer record through out", cs, step_names[s], bank_error_name(rc));
+			VIOLATION(s, "%s: %s failed (%s) but returned a transfer record through out", cs, step_names[s],
+				  bank_error_name(rc));
 		bank_transfer_free(t);
 	}
 	/* Reads must fail cleanly too. */
@@ -342,19 +336,19 @@ static void check_after(const struct run *x, const char *cs)
 	int rc = bank_open(&b, path, &o);
 	if (rc != BANK_OK) {
 		VIOLATION(0, "%s: the database does not reopen on a healthy disk: %s: %s", cs, bank_error_name(rc),
-			     bank_error_last()->message);
+			  bank_error_last()->message);
 		return;
 	}
 	rt_check_db(b, cs);
 	/* A failed call is "unknown" when a sync failed inside it: its commit may have reached the file. */
 #define UNKNOWN(s) (x->sync_failed[s] && x->rc[s] != BANK_OK && x->rc[s] != NOT_RUN)
-#define PRESENT_IFF(s, present, what)                                                                          \
-	do {                                                                                                   \
-		if (x->rc[s] == BANK_OK && !(present))                                                         \
-			VIOLATION(s, "%s: %s succeeded but %s is missing", cs, step_names[s], what);           \
-		if (x->rc[s] != BANK_OK && !UNKNOWN(s) && (present))                                            \
-			VIOLATION(s, "%s: %s failed (%s) but %s is present", cs, step_names[s],                   \
-				     x->rc[s] == NOT_RUN ? "not run" : bank_error_name(x->rc[s]), what);         \
+#define PRESENT_IFF(s, present, what)                                                                 \
+	do {                                                                                          \
+		if (x->rc[s] == BANK_OK && !(present))                                                \
+			VIOLATION(s, "%s: %s succeeded but %s is missing", cs, step_names[s], what);  \
+		if (x->rc[s] != BANK_OK && !UNKNOWN(s) && (present))                                  \
+			VIOLATION(s, "%s: %s failed (%s) but %s is present", cs, step_names[s],       \
+				  x->rc[s] == NOT_RUN ? "not run" : bank_error_name(x->rc[s]), what); \
 	} while (0)
 
 	bank_branch *br = NULL;
@@ -373,8 +367,8 @@ static void check_after(const struct run *x, const char *cs)
 	int64_t lo = (x->rc[S_ACCT1] == BANK_OK) + (x->rc[S_ACCT2] == BANK_OK);
 	int64_t hi = lo + UNKNOWN(S_ACCT1) + UNKNOWN(S_ACCT2);
 	if (accounts < lo || accounts > hi)
-		VIOLATION(S_ACCT1, "%s: %lld customer accounts, expected %lld..%lld", cs, (long long)accounts, (long long)lo,
-			     (long long)hi);
+		VIOLATION(S_ACCT1, "%s: %lld customer accounts, expected %lld..%lld", cs, (long long)accounts,
+			  (long long)lo, (long long)hi);
 	for (int i = 0; i < 2; i++) {
 		const char *n = i ? x->a2 : x->a1;
 		bank_account *a = NULL;
@@ -422,14 +416,14 @@ static void check_after(const struct run *x, const char *cs)
 			rc = bank_transfer_batch(&res, b, req, NITEMS);
 			if (rc != BANK_OK)
 				VIOLATION(S_BATCH, "%s: replaying the batch: %s: %s", cs, bank_error_name(rc),
-					     bank_error_last()->message);
+					  bank_error_last()->message);
 			for (int i = 0; i < NITEMS; i++) {
 				int64_t n = rt_id_count(b, item_ids[i]);
 				int ok = res != NULL && res->items[i].code == BANK_OK;
 				if (n != (ok ? 1 : 0))
-					VIOLATION(S_BATCH, "%s: replayed batch item %s: result %s, %lld in the journal", cs,
-						     item_ids[i], res ? bank_error_name(res->items[i].code) : "-",
-						     (long long)n);
+					VIOLATION(S_BATCH, "%s: replayed batch item %s: result %s, %lld in the journal",
+						  cs, item_ids[i], res ? bank_error_name(res->items[i].code) : "-",
+						  (long long)n);
 			}
 			bank_batch_results_free(res);
 			continue;
@@ -442,9 +436,10 @@ static void check_after(const struct run *x, const char *cs)
 				id = ledger_ids[i].id;
 		if (rc != BANK_OK)
 			VIOLATION(s, "%s: replaying %s (%s) after a failed sync: %s: %s", cs, step_names[s], id,
-				     bank_error_name(rc), bank_error_last()->message);
+				  bank_error_name(rc), bank_error_last()->message);
 		else if (rt_id_count(b, id) != 1)
-			VIOLATION(s, "%s: replayed %s is in the journal %lld times", cs, id, (long long)rt_id_count(b, id));
+			VIOLATION(s, "%s: replayed %s is in the journal %lld times", cs, id,
+				  (long long)rt_id_count(b, id));
 		bank_transfer_free(t);
 	}
 	rt_check_db(b, cs);
@@ -482,15 +477,17 @@ int main(int argc, char **argv)
 	fprintf(stderr, "faults: the scenario makes %ld reads, %ld writes, %ld syncs, %ld locks\n", total[FV_READ],
 		total[FV_WRITE], total[FV_SYNC], total[FV_LOCK]);
 
-	static const int ioerr[FV_NCLASS] = {SQLITE_IOERR_READ, SQLITE_IOERR_WRITE, SQLITE_IOERR_FSYNC, SQLITE_IOERR_LOCK};
+	static const int ioerr[FV_NCLASS] = {SQLITE_IOERR_READ, SQLITE_IOERR_WRITE, SQLITE_IOERR_FSYNC,
+					     SQLITE_IOERR_LOCK};
 	long runs = 0, fired = 0, unknown = 0;
 	for (int persistent = 0; persistent <= full; persistent++) {
 		for (int cls = 0; cls < FV_NCLASS; cls++) {
 			for (int e = 0; e < 2; e++) {
 				int code = e ? SQLITE_FULL : ioerr[cls];
 				for (long nth = 1; nth <= total[cls] + 1; nth++) {
-					snprintf(current, sizeof current, "%s fault #%ld of %s, %s", fv_class_name(cls), nth,
-						 persistent ? "persistent" : "one-shot", e ? "SQLITE_FULL" : "SQLITE_IOERR");
+					snprintf(current, sizeof current, "%s fault #%ld of %s, %s", fv_class_name(cls),
+						 nth, persistent ? "persistent" : "one-shot",
+						 e ? "SQLITE_FULL" : "SQLITE_IOERR");
 					rt_unlink_db(path);
 					fv_reset();
 					fv_real_sync(0);

@@ -23,11 +23,11 @@
 /* ---- State ---- */
 
 struct fv_event {
-	int trunc;               /* 0: a write; 1: a truncate */
-	sqlite3_int64 off;       /* write offset, or the new size of a truncate */
-	int len;                 /* bytes written, or bytes the truncate removed */
-	unsigned char *old;      /* the bytes replaced (zeros past the end of the file) */
-	unsigned char *data;     /* the bytes written (NULL for a truncate) */
+	int trunc;           /* 0: a write; 1: a truncate */
+	sqlite3_int64 off;   /* write offset, or the new size of a truncate */
+	int len;             /* bytes written, or bytes the truncate removed */
+	unsigned char *old;  /* the bytes replaced (zeros past the end of the file) */
+	unsigned char *data; /* the bytes written (NULL for a truncate) */
 };
 
 struct fv_path {
@@ -455,7 +455,8 @@ static int fv_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flag
 	int rc = real_vfs->xOpen(real_vfs, name, p->real, flags, out_flags);
 	if (p->real->pMethods != NULL)
 		p->base.pMethods = &fv_io;
-	if (rc == SQLITE_OK && name != NULL && (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL)))
+	if (rc == SQLITE_OK && name != NULL &&
+	    (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL)))
 		p->path = path_get(name, p->real);
 	return rc;
 }
@@ -626,7 +627,8 @@ void fv_powercut(int mode, rt_rng *r, fv_cut_stats *stats)
 			size_t len = (size_t)e->len;
 			int last = mode == FV_CUT_PREFIX && i + 1 == prefix;
 			if ((mode == FV_CUT_RANDOM || last) && len > 512 && rt_below(r, 4) == 0) {
-				len = 512 * (size_t)rt_below(r, (uint64_t)(len / 512)); /* torn: a whole-sector prefix */
+				len = 512 *
+				      (size_t)rt_below(r, (uint64_t)(len / 512)); /* torn: a whole-sector prefix */
 				s.torn++;
 			}
 			if (len > 0)

@@ -85,18 +85,18 @@ static char *digest(bank *b, char numbers[][BANK_ACCOUNT_NUMBER_SIZE])
 	if (s == NULL)
 		rt_die("out of memory");
 	s[0] = '\0';
-#define PUT(...)                                                                 \
-	do {                                                                     \
-		char line_[512];                                                 \
-		int n_ = snprintf(line_, sizeof line_, __VA_ARGS__);             \
-		if (len + (size_t)n_ + 1 > cap) {                                \
-			cap = 2 * (cap + (size_t)n_);                            \
-			s = realloc(s, cap);                                     \
-			if (s == NULL)                                           \
-				rt_die("out of memory");                         \
-		}                                                                \
-		memcpy(s + len, line_, (size_t)n_ + 1);                          \
-		len += (size_t)n_;                                               \
+#define PUT(...)                                                     \
+	do {                                                         \
+		char line_[512];                                     \
+		int n_ = snprintf(line_, sizeof line_, __VA_ARGS__); \
+		if (len + (size_t)n_ + 1 > cap) {                    \
+			cap = 2 * (cap + (size_t)n_);                \
+			s = realloc(s, cap);                         \
+			if (s == NULL)                               \
+				rt_die("out of memory");             \
+		}                                                    \
+		memcpy(s + len, line_, (size_t)n_ + 1);              \
+		len += (size_t)n_;                                   \
 	} while (0)
 	for (int i = 0; i < NACCT; i++) {
 		bank_interest_table *t = NULL;
@@ -116,14 +116,16 @@ static char *digest(bank *b, char numbers[][BANK_ACCOUNT_NUMBER_SIZE])
 		bank_interest_table_free(t);
 	}
 	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(rt_db(b),
-			       "SELECT t.id, d.kind, c.number, t.amount FROM transfer t JOIN account d ON d.id = t.debit_id"
-			       " JOIN account c ON c.id = t.credit_id WHERE t.kind = 'interest' ORDER BY t.id",
-			       -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    rt_db(b),
+		    "SELECT t.id, d.kind, c.number, t.amount FROM transfer t JOIN account d ON d.id = t.debit_id"
+		    " JOIN account c ON c.id = t.credit_id WHERE t.kind = 'interest' ORDER BY t.id",
+		    -1, &q, NULL) != SQLITE_OK)
 		rt_die("prepare: %s", sqlite3_errmsg(rt_db(b)));
 	while (sqlite3_step(q) == SQLITE_ROW)
-		PUT("interest %s from an account of kind %d -> %s %" PRId64 "\n", (const char *)sqlite3_column_text(q, 0),
-		    sqlite3_column_int(q, 1), (const char *)sqlite3_column_text(q, 2), (int64_t)sqlite3_column_int64(q, 3));
+		PUT("interest %s from an account of kind %d -> %s %" PRId64 "\n",
+		    (const char *)sqlite3_column_text(q, 0), sqlite3_column_int(q, 1),
+		    (const char *)sqlite3_column_text(q, 2), (int64_t)sqlite3_column_int64(q, 3));
 	sqlite3_finalize(q);
 #undef PUT
 	return s;
@@ -257,8 +259,8 @@ int main(int argc, char **argv)
 			rt_check_db(b, when);
 			int64_t others = rt_int(b, "SELECT count(*) FROM transfer WHERE kind <> 'interest'", NULL);
 			if (others != rows_before)
-				rt_violation("%s: %" PRId64 " non-interest journal rows, expected %" PRId64, when, others,
-					     rows_before);
+				rt_violation("%s: %" PRId64 " non-interest journal rows, expected %" PRId64, when,
+					     others, rows_before);
 			bank_close(b);
 		}
 		snprintf(when, sizeof when, "cycle %ld", cyc);
@@ -272,8 +274,8 @@ int main(int argc, char **argv)
 		bank_interest_run_result again;
 		int rc = bank_interest_run(&again, b, as_of);
 		if (rc != BANK_OK || again.days != 0 || again.postings != 0)
-			rt_violation("%s: a second run for the same day did something (%s, %zu days, %zu postings)", when,
-				     bank_error_name(rc), again.days, again.postings);
+			rt_violation("%s: a second run for the same day did something (%s, %zu days, %zu postings)",
+				     when, bank_error_name(rc), again.days, again.postings);
 		char *got = digest(b, numbers);
 		if (strcmp(got, want) != 0)
 			first_difference(want, got, when);
@@ -285,7 +287,8 @@ int main(int argc, char **argv)
 	}
 	free(want);
 	fv_uninstall();
-	fprintf(stderr, "interest_crash: %ld cycles, %ld kills during runs, %ld runs completed by a child; violations %ld\n",
+	fprintf(stderr,
+		"interest_crash: %ld cycles, %ld kills during runs, %ld runs completed by a child; violations %ld\n",
 		cycles, kills, completed_by_child, rt_violations);
 	if (rt_violations == 0)
 		rt_rmdir(dir);

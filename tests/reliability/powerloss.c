@@ -154,7 +154,8 @@ int main(int argc, char **argv)
 		b = NULL;
 		rc = bank_open(&b, path, &o);
 		if (rc != BANK_OK)
-			rt_die("%s: the database does not reopen: %s: %s", when, bank_error_name(rc), bank_error_last()->message);
+			rt_die("%s: the database does not reopen: %s: %s", when, bank_error_name(rc),
+			       bank_error_last()->message);
 		rt_check_db(b, when);
 
 		/* Which ops survived: all-or-none each, a prefix of the commit order. */
@@ -185,8 +186,9 @@ int main(int argc, char **argv)
 		d->committed += (long)nops;
 		if (survived < nops) {
 			if (dur == 0)
-				rt_violation("%s: %zu of %zu committed ops lost under FULL durability (first: %s %s)", when,
-					     nops - survived, nops, wl_kind_name(ops[survived].kind), ops[survived].id);
+				rt_violation("%s: %zu of %zu committed ops lost under FULL durability (first: %s %s)",
+					     when, nops - survived, nops, wl_kind_name(ops[survived].kind),
+					     ops[survived].id);
 			d->lost += (long)(nops - survived);
 			d->lost_rounds++;
 		}
@@ -200,7 +202,8 @@ int main(int argc, char **argv)
 			if (wl_ids(&ops[nops], 1, ids) > 0) {
 				inflight_present = all;
 				if (all && survived < nops)
-					rt_violation("%s: the op in flight survived but an earlier commit did not", when);
+					rt_violation("%s: the op in flight survived but an earlier commit did not",
+						     when);
 				d->inflight_present += all;
 				d->inflight_absent += !all;
 			}
@@ -230,8 +233,8 @@ int main(int argc, char **argv)
 			if (i >= survived) {
 				char msg[600];
 				if (!wl_exec(b, &base, &ops[i], 1, msg, sizeof msg)) {
-					rt_violation("%s: resubmitting %s: %s", when, i < nops ? "a lost op" : "the op in flight",
-						     msg);
+					rt_violation("%s: resubmitting %s: %s", when,
+						     i < nops ? "a lost op" : "the op in flight", msg);
 					continue;
 				}
 			}
@@ -252,8 +255,10 @@ int main(int argc, char **argv)
 	for (int dur = 0; dur < 2; dur++) {
 		struct dstats *d = &ds[dur];
 		fprintf(stderr,
-			"powerloss %s: %ld cuts (%ld within the first 12 I/Os); %ld ops returned before a cut, %ld of them lost (in %ld "
-			"cuts); op in flight present %ld, absent %ld; %ld unsynced writes at the cuts, %ld kept, %ld torn\n",
+			"powerloss %s: %ld cuts (%ld within the first 12 I/Os); %ld ops returned before a cut, %ld of "
+			"them lost (in %ld "
+			"cuts); op in flight present %ld, absent %ld; %ld unsynced writes at the cuts, %ld kept, %ld "
+			"torn\n",
 			dur ? "NORMAL" : "FULL", d->cuts, d->early, d->committed, d->lost, d->lost_rounds,
 			d->inflight_present, d->inflight_absent, d->cut.unsynced, d->cut.kept, d->cut.torn);
 	}

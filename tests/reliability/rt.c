@@ -216,7 +216,8 @@ long rt_check_db(bank *b, const char *when)
 	if (rc != BANK_OK) {
 		rt_violation("%s: bank_verify returned %s: %s", when, bank_error_name(rc), bank_error_last()->message);
 		for (size_t i = 0; r != NULL && i < r->count && i < 20; i++)
-			rt_violation("%s:   %s %s: %s", when, r->items[i].check, r->items[i].object, r->items[i].message);
+			rt_violation("%s:   %s %s: %s", when, r->items[i].check, r->items[i].object,
+				     r->items[i].message);
 	} else if (r == NULL || r->count != 0) {
 		rt_violation("%s: bank_verify returned ok with a report of %zu violations", when, r ? r->count : 0);
 	}

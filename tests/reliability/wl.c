@@ -15,7 +15,7 @@
 #include <sqlite3.h>
 
 static const char *const kind_names[] = {"deposit", "withdrawal", "transfer", "hold",
-					  "post",    "void",       "reversal", "batch"};
+					 "post",    "void",       "reversal", "batch"};
 
 const char *wl_kind_name(int kind)
 {
@@ -149,16 +149,18 @@ void wl_model_load(wl_model *m, bank *b)
 			 acct_index(m, (const char *)sqlite3_column_text(st, 2)), sqlite3_column_int64(st, 3));
 	sqlite3_finalize(st);
 	/* Posted transfers that can still be reversed. */
-	if (sqlite3_prepare_v2(db,
-			       "SELECT t.id, d.number, c.number, t.amount FROM transfer t"
-			       " JOIN account d ON d.id = t.debit_id JOIN account c ON c.id = t.credit_id"
-			       " WHERE t.posted = 1 AND t.kind IN ('deposit', 'withdrawal', 'transfer', 'post')"
-			       " AND NOT EXISTS (SELECT 1 FROM transfer r WHERE r.ref_seq = t.seq AND r.kind = 'reversal')"
-			       " ORDER BY t.seq",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    db,
+		    "SELECT t.id, d.number, c.number, t.amount FROM transfer t"
+		    " JOIN account d ON d.id = t.debit_id JOIN account c ON c.id = t.credit_id"
+		    " WHERE t.posted = 1 AND t.kind IN ('deposit', 'withdrawal', 'transfer', 'post')"
+		    " AND NOT EXISTS (SELECT 1 FROM transfer r WHERE r.ref_seq = t.seq AND r.kind = 'reversal')"
+		    " ORDER BY t.seq",
+		    -1, &st, NULL) != SQLITE_OK)
 		rt_die("load reversible: %s", sqlite3_errmsg(db));
 	while (sqlite3_step(st) == SQLITE_ROW)
-		add_rev(m, (const char *)sqlite3_column_text(st, 0), acct_index(m, (const char *)sqlite3_column_text(st, 1)),
+		add_rev(m, (const char *)sqlite3_column_text(st, 0),
+			acct_index(m, (const char *)sqlite3_column_text(st, 1)),
 			acct_index(m, (const char *)sqlite3_column_text(st, 2)), sqlite3_column_int64(st, 3));
 	sqlite3_finalize(st);
 	/* Recent single ops, rebuilt as requests, to replay. */
@@ -226,11 +228,11 @@ long wl_model_compare(const wl_model *e, const wl_model *f, const char *when)
 	long before = rt_violations;
 	for (int i = 0; i < WL_NACCT; i++) {
 		if (e->bal[i] != f->bal[i])
-			rt_violation("%s: account %s balance %" PRId64 ", expected %" PRId64, when, e->num[i], f->bal[i],
-				     e->bal[i]);
+			rt_violation("%s: account %s balance %" PRId64 ", expected %" PRId64, when, e->num[i],
+				     f->bal[i], e->bal[i]);
 		if (e->pend[i] != f->pend[i])
-			rt_violation("%s: account %s pending %" PRId64 ", expected %" PRId64, when, e->num[i], f->pend[i],
-				     e->pend[i]);
+			rt_violation("%s: account %s pending %" PRId64 ", expected %" PRId64, when, e->num[i],
+				     f->pend[i], e->pend[i]);
 	}
 	wl_model a, b;
 	wl_model_copy(&a, e);
@@ -252,7 +254,8 @@ long wl_model_compare(const wl_model *e, const wl_model *f, const char *when)
 	else
 		for (size_t i = 0; i < a.nrevs; i++)
 			if (strcmp(a.revs[i].id, b.revs[i].id) != 0 || a.revs[i].amount != b.revs[i].amount) {
-				rt_violation("%s: reversible transfer %s, expected %s", when, b.revs[i].id, a.revs[i].id);
+				rt_violation("%s: reversible transfer %s, expected %s", when, b.revs[i].id,
+					     a.revs[i].id);
 				break;
 			}
 	wl_model_free(&a);
@@ -524,7 +527,8 @@ static int check_transfer(const wl_op *op, const bank_transfer *t, const char *i
 		return 0;
 	}
 	if (strcmp(t->id, id) != 0 || t->amount != amount || strcmp(t->kind, kind) != 0) {
-		snprintf(msg, size, "%s %s: got transfer %s kind %s amount %" PRId64 ", expected kind %s amount %" PRId64,
+		snprintf(msg, size,
+			 "%s %s: got transfer %s kind %s amount %" PRId64 ", expected kind %s amount %" PRId64,
 			 wl_kind_name(op->kind), id, t->id, t->kind, t->amount, kind, amount);
 		return 0;
 	}
@@ -563,7 +567,8 @@ int wl_exec(bank *b, const wl_model *m, const wl_op *op, int retry, char *msg, s
 		bank_batch_results *res = NULL;
 		rc = bank_transfer_batch(&res, b, req, (size_t)op->n);
 		if (rc != BANK_OK) {
-			snprintf(msg, size, "batch %s: %s: %s", op->id, bank_error_name(rc), bank_error_last()->message);
+			snprintf(msg, size, "batch %s: %s: %s", op->id, bank_error_name(rc),
+				 bank_error_last()->message);
 			return 0;
 		}
 		int good = res != NULL && res->count == (size_t)op->n;
@@ -572,14 +577,14 @@ int wl_exec(bank *b, const wl_model *m, const wl_op *op, int retry, char *msg, s
 			const bank_batch_result *x = &res->items[k];
 			if (it->ok) {
 				if (x->code != BANK_OK) {
-					snprintf(msg, size, "batch %s item %d (%s): %s: %s, expected success", op->id, k, it->id,
-						 bank_error_name(x->code), x->message);
+					snprintf(msg, size, "batch %s item %d (%s): %s: %s, expected success", op->id,
+						 k, it->id, bank_error_name(x->code), x->message);
 					good = 0;
 				} else {
 					wl_op one = *op;
 					one.replay = 0;
-					good = check_transfer(&one, x->transfer, it->id, it->amount, item_kind(it), retry, msg,
-							      size);
+					good = check_transfer(&one, x->transfer, it->id, it->amount, item_kind(it),
+							      retry, msg, size);
 				}
 			} else if (x->code != it->code || x->transfer != NULL) {
 				snprintf(msg, size, "batch %s item %d (%s): %s (%s), expected %s", op->id, k, it->id,
@@ -602,36 +607,20 @@ int wl_exec(bank *b, const wl_model *m, const wl_op *op, int retry, char *msg, s
 	const char *acct = op->a >= 0 ? m->num[op->a] : NULL;
 	const char *other = op->c >= 0 ? m->num[op->c] : NULL;
 	switch (op->kind) {
-	case WL_DEPOSIT:
-		rc = bank_deposit(&t, b, acct, op->amount, op->id, NULL);
-		break;
-	case WL_WITHDRAW:
-		rc = bank_withdraw(&t, b, acct, op->amount, op->id, NULL);
-		break;
-	case WL_TRANSFER:
-		rc = bank_transfer_post(&t, b, acct, other, op->amount, op->id, NULL);
-		break;
-	case WL_HOLD:
-		rc = bank_hold(&t, b, acct, other, op->amount, 0, op->id, NULL);
-		break;
-	case WL_POST:
-		rc = bank_hold_post(&t, b, op->ref, op->amount, op->id);
-		break;
-	case WL_VOID:
-		rc = bank_hold_void(&t, b, op->ref, op->id);
-		break;
-	case WL_REVERSE:
-		rc = bank_reverse(&t, b, op->ref, op->id);
-		break;
-	default:
-		snprintf(msg, size, "unknown op kind %d", op->kind);
-		return 0;
+	case WL_DEPOSIT: rc = bank_deposit(&t, b, acct, op->amount, op->id, NULL); break;
+	case WL_WITHDRAW: rc = bank_withdraw(&t, b, acct, op->amount, op->id, NULL); break;
+	case WL_TRANSFER: rc = bank_transfer_post(&t, b, acct, other, op->amount, op->id, NULL); break;
+	case WL_HOLD: rc = bank_hold(&t, b, acct, other, op->amount, 0, op->id, NULL); break;
+	case WL_POST: rc = bank_hold_post(&t, b, op->ref, op->amount, op->id); break;
+	case WL_VOID: rc = bank_hold_void(&t, b, op->ref, op->id); break;
+	case WL_REVERSE: rc = bank_reverse(&t, b, op->ref, op->id); break;
+	default: snprintf(msg, size, "unknown op kind %d", op->kind); return 0;
 	}
 	int good;
 	if (op->expect == BANK_OK) {
 		if (rc != BANK_OK) {
-			snprintf(msg, size, "%s%s %s: %s: %s", op->replay ? "replayed " : "", kind, op->id, bank_error_name(rc),
-				 bank_error_last()->message);
+			snprintf(msg, size, "%s%s %s: %s: %s", op->replay ? "replayed " : "", kind, op->id,
+				 bank_error_name(rc), bank_error_last()->message);
 			good = 0;
 		} else {
 			good = check_transfer(op, t, op->id, op->eff, kind, retry, msg, size);
@@ -686,8 +675,8 @@ int wl_parse(const char *line, wl_op *op)
 	memset(op, 0, sizeof *op);
 	char ref[WL_IDLEN];
 	int used = 0;
-	if (sscanf(line, "%d %d %d %" SCNd64 " %" SCNd64 " %39s %39s %d %d %d%n", &op->kind, &op->a, &op->c, &op->amount,
-		   &op->eff, op->id, ref, &op->expect, &op->replay, &op->n, &used) != 10)
+	if (sscanf(line, "%d %d %d %" SCNd64 " %" SCNd64 " %39s %39s %d %d %d%n", &op->kind, &op->a, &op->c,
+		   &op->amount, &op->eff, op->id, ref, &op->expect, &op->replay, &op->n, &used) != 10)
 		return 0;
 	if (op->n < 0 || op->n > WL_BATCH_MAX || op->kind < 0 || op->kind > WL_BATCH)
 		return 0;
@@ -696,8 +685,8 @@ int wl_parse(const char *line, wl_op *op)
 	for (int k = 0; k < op->n; k++) {
 		wl_item *it = &op->items[k];
 		int u = 0;
-		if (sscanf(p, " %d %d %" SCNd64 " %55s %d %d %d%n", &it->debit, &it->credit, &it->amount, it->id, &it->linked,
-			   &it->ok, &it->code, &u) != 7)
+		if (sscanf(p, " %d %d %" SCNd64 " %55s %d %d %d%n", &it->debit, &it->credit, &it->amount, it->id,
+			   &it->linked, &it->ok, &it->code, &u) != 7)
 			return 0;
 		p += u;
 	}

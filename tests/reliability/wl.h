@@ -48,9 +48,9 @@ typedef struct wl_item {
 
 typedef struct wl_op {
 	int kind;
-	int a, c;          /* account indexes; c -1: the branch's internal account */
-	int64_t amount;    /* requested amount (post: 0 = whole hold; void, reverse: 0) */
-	int64_t eff;       /* the amount the journal row will carry */
+	int a, c;       /* account indexes; c -1: the branch's internal account */
+	int64_t amount; /* requested amount (post: 0 = whole hold; void, reverse: 0) */
+	int64_t eff;    /* the amount the journal row will carry */
 	char id[WL_IDLEN];
 	char ref[WL_IDLEN]; /* hold (post, void) or transfer (reverse); "" when none */
 	int expect;         /* BANK_OK, or the refusal code */
