@@ -1011,8 +1011,11 @@ static int settle(bank *b, int64_t account_id, bool reopen, bank_transfer **out,
 		if ((rc = period_close(&a.per, end)) != BANK_OK || (rc = period_post(&w, &a, &a.per)) != BANK_OK)
 			goto done;
 		*posted = a.per.posted;
-		if (out && a.per.posted > 0 && (rc = bank_transfer_get(out, b, a.per.transfer)) != BANK_OK)
-			goto done;
+		if (out && a.per.posted > 0) {
+			if ((rc = bank_transfer_get(out, b, a.per.transfer)) != BANK_OK)
+				goto done;
+			(*out)->status = BANK_TRANSFER_CREATED; /* posted by this call (period_post) */
+		}
 		if (reopen) {
 			period_start_new(&a.per, yesterday + 1, p, a.per.carry_out,
 					 a.per.posted > 0 ? a.per.posted_at : a.per.last_post_at);

@@ -21,16 +21,6 @@
 #define BANK__PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define BANK__PRINTF(f, a)
-/**
- * Posts interest inside the caller's write transaction: debits the branch's interest-expense
- * account, credits the customer @p account (paid even when it is frozen for credits, never
- * when closed). Same id semantics as every movement (replay returns exists).
- */
-int bank__ledger_interest(bank *b, const char *account, int64_t amount, const char *id, const char *memo,
-			  bank_time now, bank_transfer **out);
-/** The journal's current time (the clock, never before the last journal entry); in a transaction. */
-int bank__ledger_now(bank *b, bank_time *now);
-
 #endif
 
 /** 128-bit integers for intermediate money arithmetic (GCC and Clang). */
@@ -224,7 +214,6 @@ struct bank {
 
 /** Creates or migrates the schema inside one transaction; refuses foreign or newer databases. */
 int bank__schema_migrate(bank *b);
-#define BANK__SCHEMA_VERSION 1
 #define BANK__APPLICATION_ID 0x42414e4b /* "BANK" */
 
 /* ---- Authorization and audit (audit.c) ---- */

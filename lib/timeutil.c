@@ -4,8 +4,9 @@
  * A bank_time is microseconds since the epoch in UTC; a bank_date counts days since
  * 1970-01-01 in the bank's zone. Calendar arithmetic uses the proleptic Gregorian
  * calendar (days_from_civil / civil_from_days, exact integer formulas), so nothing here
- * depends on the process's TZ or locale. This version knows UTC and fixed offsets; a
- * zone database would replace bank__tz_parse and the two offset uses below.
+ * depends on the process's TZ or locale. The bank's zone (UTC, a fixed offset or a tz
+ * database zone) is tz.c's: bank_date_of and bank_date_start below ask it for the offset
+ * at an instant and for the first instant of a local day.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +17,7 @@
 #define USEC_PER_SEC INT64_C(1000000)
 #define SEC_PER_DAY INT64_C(86400)
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+int64_t bank__days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	y -= m <= 2;
 	const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -26,7 +27,7 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+void bank__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
 	z += 719468;
 	const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -83,7 +84,7 @@ static bool parse_ymd(const char **p, int64_t *days)
 		return false;
 	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
 		return false;
-	*days = days_from_civil(y, m, d);
+	*days = bank__days_from_civil(y, m, d);
 	return true;
 }
 
@@ -101,7 +102,7 @@ int bank_date_format(char *buf, size_t size, bank_date d)
 {
 	int64_t y;
 	unsigned m, day;
-	civil_from_days(d, &y, &m, &day);
+	bank__civil_from_days(d, &y, &m, &day);
 	if (buf == NULL || size < 11 || y < 0 || y > 9999)
 		return bank__err(BANK_ELIMIT, "date buffer too small or year out of range");
 	snprintf(buf, size, "%04d-%02u-%02u", (int)y, m, day);
@@ -118,7 +119,7 @@ int bank_time_format(char *buf, size_t size, bank_time t)
 	int64_t sod = secs - days * SEC_PER_DAY;
 	int64_t y;
 	unsigned m, d;
-	civil_from_days(days, &y, &m, &d);
+	bank__civil_from_days(days, &y, &m, &d);
 	if (y < 1 || y > 9999)
 		return bank__err(BANK_ELIMIT, "time out of the range 0001..9999");
 	snprintf(buf, size, "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ", (int)y, m, d, (int)(sod / 3600),
@@ -177,24 +178,6 @@ bad:
 			 text ? text : "(null)");
 }
 
-int bank__tz_parse(int32_t *offset_seconds, const char *spec)
-{
-	if (spec == NULL || strcmp(spec, "UTC") == 0 || strcmp(spec, "Z") == 0 || strcmp(spec, "utc") == 0) {
-		*offset_seconds = 0;
-		return BANK_OK;
-	}
-	const char *p = spec;
-	unsigned oh, om;
-	if ((*p == '+' || *p == '-') && (p++, digits(&p, 2, &oh)) && *p++ == ':' && digits(&p, 2, &om) &&
-	    *p == '\0' && oh <= 14 && om <= 59) {
-		int32_t v = (int32_t)(oh * 3600 + om * 60);
-		*offset_seconds = spec[0] == '-' ? -v : v;
-		return BANK_OK;
-	}
-	return bank__err(BANK_EINVAL, "unknown time zone \"%.40s\": use \"UTC\" or a fixed offset like \"+05:30\"",
-			 spec);
-}
-
 bank_time bank__clock_system(void)
 {
 	struct timespec ts;
@@ -204,11 +187,18 @@ bank_time bank__clock_system(void)
 
 bank_time bank_date_start(const bank *b, bank_date d)
 {
-	return ((int64_t)d * SEC_PER_DAY - b->tz_offset) * USEC_PER_SEC;
+	int64_t s = bank__tz_day_start(b->tz, d);
+	/* Saturate where the start leaves bank_time's range (beyond year +-292,000). */
+	if (s > INT64_MAX / USEC_PER_SEC)
+		return INT64_MAX;
+	if (s < INT64_MIN / USEC_PER_SEC)
+		return INT64_MIN;
+	return s * USEC_PER_SEC;
 }
 
 bank_date bank_date_of(const bank *b, bank_time t)
 {
-	int64_t secs = floor_div(t, USEC_PER_SEC) + b->tz_offset;
+	int64_t secs = floor_div(t, USEC_PER_SEC);
+	secs += bank__tz_offset(b->tz, secs);
 	return (bank_date)floor_div(secs, SEC_PER_DAY);
 }

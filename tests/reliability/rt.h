@@ -89,8 +89,16 @@ int64_t rt_int(bank *b, const char *sql, const char *arg);
 int64_t rt_id_count(bank *b, const char *id);
 
 /**
- * Whole-database checks: bank_verify() finds nothing, and every journal row has its
- * audit record (invariant 4). Each problem is a violation; returns how many.
+ * Journal rows without an audit record (invariant 4): a movement's record names it
+ * ("transfer:ID"); a batch writes one record for all it created, naming the first and
+ * giving first_seq and last_seq in its details.
+ */
+int64_t rt_unaudited(bank *b);
+
+/**
+ * Whole-database checks: bank_verify() finds nothing, PRAGMA integrity_check is ok, and
+ * every journal row has its audit record (rt_unaudited()). Each problem is a violation;
+ * returns how many.
  */
 long rt_check_db(bank *b, const char *when);
 
