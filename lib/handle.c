@@ -64,25 +64,27 @@ int bank_open(bank **out, const char *path, const bank_options *opts)
 		return bank__err(BANK_EINVAL, "unknown durability %d", (int)opts->durability);
 	if (opts->busy_timeout_ms < 0)
 		return bank__err(BANK_EINVAL, "busy_timeout_ms is negative");
-	int32_t tz;
-	int rc = bank__tz_parse(&tz, opts->timezone);
-	if (rc != BANK_OK)
-		return rc;
 	if (sodium_init() < 0)
 		return bank__err(BANK_EIO, "libsodium failed to initialize");
+	bank__tz *tz = NULL;
+	int rc = bank__tz_load(&tz, opts->timezone);
+	if (rc != BANK_OK)
+		return rc;
 
 	bank *b = calloc(1, sizeof *b);
-	if (b == NULL)
+	if (b == NULL) {
+		bank__tz_free(tz);
 		return bank__oom();
+	}
+	b->tz = tz; /* bank_close frees it from here on */
 	b->path = bank__strdup(path);
 	if (b->path == NULL) {
-		free(b);
+		bank_close(b);
 		return bank__oom();
 	}
 	b->memory = strcmp(path, ":memory:") == 0;
 	b->durability = opts->durability;
 	b->busy_timeout_ms = opts->busy_timeout_ms;
-	b->tz_offset = tz;
 	b->clock = opts->clock;
 	b->clock_ctx = opts->clock_ctx;
 	bank__rng_init(&b->rng, opts->id_seeded != 0, opts->id_seed);
@@ -102,6 +104,7 @@ void bank_close(bank *b)
 	if (b == NULL)
 		return;
 	bank__db_close(b);
+	bank__tz_free(b->tz);
 	free(b->path);
 	free(b);
 }

@@ -90,10 +90,31 @@ void bank__json_end(bank__buf *b);
 
 /* ---- Time (timeutil.c) ---- */
 
-/** Parses a time zone spec: "UTC", "Z" or "+HH:MM"/"-HH:MM". Offset in seconds east. */
-int bank__tz_parse(int32_t *offset_seconds, const char *spec);
 /** The system clock in microseconds. */
 bank_time bank__clock_system(void);
+/** Days since 1970-01-01 of a proleptic Gregorian date (m 1..12, d 1..31), and back. */
+int64_t bank__days_from_civil(int64_t y, unsigned m, unsigned d);
+void bank__civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+
+/* ---- Time zones (tz.c) ---- */
+
+/** A loaded time zone: immutable once loaded, so const uses are thread-safe. */
+typedef struct bank__tz bank__tz;
+
+/**
+ * Loads a zone: NULL, "UTC", "Z", "utc", "+HH:MM"/"-HH:MM" (HH <= 14), or a tz database
+ * name read from $TZDIR (default /usr/share/zoneinfo). *out is the caller's (bank__tz_free).
+ * BANK_EINVAL (unknown or invalid name, malformed file), BANK_EIO, BANK_ENOMEM; *out NULL.
+ */
+int bank__tz_load(bank__tz **out, const char *spec);
+/** Same, from the bytes of a TZif file; @p name is for messages only. */
+int bank__tz_load_tzif(bank__tz **out, const void *data, size_t size, const char *name);
+/** Frees a zone; NULL is a no-op. */
+void bank__tz_free(bank__tz *z);
+/** Seconds east of UTC in effect at UTC second @p t (a NULL zone is UTC). */
+int32_t bank__tz_offset(const bank__tz *z, int64_t t);
+/** The first UTC second whose local date is >= @p day (days since 1970-01-01, |day| < 2^40). */
+int64_t bank__tz_day_start(const bank__tz *z, int64_t day);
 
 /* ---- Ids (id.c) ---- */
 
@@ -185,7 +206,7 @@ struct bank {
 	bool memory;
 	bank_durability durability;
 	int busy_timeout_ms;
-	int32_t tz_offset; /* seconds east of UTC */
+	bank__tz *tz; /* the bank's time zone (tz.c), owned; never NULL once open */
 	bank_clock_fn clock;
 	void *clock_ctx;
 	bank_time last_now;

@@ -9,7 +9,6 @@
  * at an instant and for the first instant of a local day.
  */
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 #include "internal.h"
