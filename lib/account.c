@@ -294,6 +294,17 @@ static int insert_account(bank *b, bank_account_kind kind, int64_t customer_id, 
 				    " opened_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?7)");
 	if (q == NULL)
 		return bank__last_code();
+	if (b->rng.seeded) {
+		bank__q *m = bank__q_get(b, "SELECT coalesce(max(id), 0) + 1 FROM account");
+		if (m == NULL)
+			return bank__last_code();
+		int mrc = bank__q_step(m);
+		int64_t next = mrc == 1 ? bank__q_col_int(m, 0) : 0;
+		bank__q_reset(m);
+		if (mrc < 0)
+			return mrc;
+		bank__rng_reseed(&b->rng, (uint64_t)next);
+	}
 	for (int attempt = 0; attempt < 20; attempt++) {
 		/* 10 random digits, first one nonzero. */
 		uint64_t base = 1000000000u + bank__rng_u64(&b->rng) % 9000000000u;

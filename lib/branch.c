@@ -112,7 +112,13 @@ int bank_branch_add(bank_branch **out, bank *b, const char *code, const char *na
 	    (rc = bank__authorize(b, "branch.add", NULL)) != BANK_OK)
 		return rc;
 	struct add_ctx c = {code, name, address, out};
-	return bank__write(b, add_fn, &c);
+	int wrc = bank__write(b, add_fn, &c);
+	if (wrc != BANK_OK && out != NULL) {
+		/* The record was read inside the transaction that did not commit. */
+		bank_branch_free(*out);
+		*out = NULL;
+	}
+	return wrc;
 }
 
 int bank_branch_get(bank_branch **out, bank *b, const char *code)

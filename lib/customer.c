@@ -281,7 +281,13 @@ int bank_customer_add(bank_customer **out, bank *b, const bank_customer_spec *s)
 	if ((rc = bank__authorize(b, "customer.add", NULL)) != BANK_OK)
 		return rc;
 	struct add_ctx c = {s, out};
-	return bank__write(b, add_fn, &c);
+	int wrc = bank__write(b, add_fn, &c);
+	if (wrc != BANK_OK && out != NULL) {
+		/* The record was read inside the transaction that did not commit. */
+		bank_customer_free(*out);
+		*out = NULL;
+	}
+	return wrc;
 }
 
 int bank_customer_get(bank_customer **out, bank *b, int64_t id)

@@ -34,7 +34,17 @@ static uint64_t rotl(uint64_t x, int k)
 void bank__rng_init(bank__rng *r, bool seeded, uint64_t seed)
 {
 	r->seeded = seeded;
+	r->seed = seed;
 	uint64_t x = seed;
+	for (int i = 0; i < 4; i++)
+		r->state[i] = splitmix64(&x);
+}
+
+void bank__rng_reseed(bank__rng *r, uint64_t salt)
+{
+	if (!r->seeded)
+		return;
+	uint64_t x = r->seed ^ (salt * UINT64_C(0xD1B54A32D192ED03));
 	for (int i = 0; i < 4; i++)
 		r->state[i] = splitmix64(&x);
 }

@@ -121,11 +121,18 @@ int64_t bank__tz_day_start(const bank__tz *z, int64_t day);
 /** A random-number source: libsodium, or a deterministic stream from a seed. */
 typedef struct bank__rng {
 	bool seeded;
+	uint64_t seed;
 	uint64_t state[4];
 } bank__rng;
 
 void bank__rng_init(bank__rng *r, bool seeded, uint64_t seed);
 void bank__rng_bytes(bank__rng *r, void *buf, size_t n);
+/**
+ * Seeded generators only: restarts the stream from (seed, salt). Callers salt with the
+ * database's state (the next row id), so a bank reopened with the same seed continues
+ * with fresh values instead of replaying the ones it already issued. No-op unseeded.
+ */
+void bank__rng_reseed(bank__rng *r, uint64_t salt);
 uint64_t bank__rng_u64(bank__rng *r);
 /** A UUIDv7 for time @p now, strictly greater than @p last (36 chars + NUL). */
 void bank__uuid7(bank__rng *r, bank_time now, unsigned char last[16], char out[37]);

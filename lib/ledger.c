@@ -344,12 +344,14 @@ static int replay(bank *b, const struct req *r, bank_transfer **out)
 static int ledger_now(bank *b, bank_time *now)
 {
 	*now = bank_now(b);
-	bank__q *q = bank__q_get(b, "SELECT created_at FROM transfer ORDER BY seq DESC LIMIT 1");
+	bank__q *q = bank__q_get(b, "SELECT created_at, seq FROM transfer ORDER BY seq DESC LIMIT 1");
 	if (q == NULL)
 		return bank__last_code();
 	int rc = bank__q_step(q);
 	if (rc == 1 && bank__q_col_int(q, 0) > *now)
 		*now = bank__q_col_int(q, 0);
+	/* Seeded ids continue from the journal's state, not from the handle's first id. */
+	bank__rng_reseed(&b->rng, (uint64_t)(rc == 1 ? bank__q_col_int(q, 1) : 0) + (UINT64_C(1) << 62));
 	bank__q_reset(q);
 	if (rc < 0)
 		return rc;
@@ -752,7 +754,13 @@ static int one(bank *b, const struct req *r, bank_transfer **out, const char *ac
 	if (rc != BANK_OK)
 		return rc;
 	struct one_ctx c = {r, out};
-	return bank__write(b, one_fn, &c);
+	rc = bank__write(b, one_fn, &c);
+	if (rc != BANK_OK && out != NULL) {
+		/* Built inside the transaction that did not commit (a failed COMMIT). */
+		bank_transfer_free(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int bank_deposit(bank_transfer **out, bank *b, const char *account, int64_t amount, const char *id, const char *memo)

@@ -199,7 +199,13 @@ int bank_product_add(bank_product **out, bank *b, const bank_product_spec *spec)
 	if ((rc = check_spec(spec)) != BANK_OK || (rc = bank__authorize(b, "product.add", NULL)) != BANK_OK)
 		return rc;
 	struct add_ctx c = {spec, out};
-	return bank__write(b, add_fn, &c);
+	int wrc = bank__write(b, add_fn, &c);
+	if (wrc != BANK_OK && out != NULL) {
+		/* The record was read inside the transaction that did not commit. */
+		bank_product_free(*out);
+		*out = NULL;
+	}
+	return wrc;
 }
 
 int bank_product_get(bank_product **out, bank *b, const char *code)

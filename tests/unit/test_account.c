@@ -622,6 +622,52 @@ static void test_account_close__refusals(void **state)
 	FX_REFUSE(f->b, BANK_EINVAL, bank_account_close(f->b, n, "x"));
 }
 
+/* A bank reopened with the same seed continues with fresh account numbers and transfer
+ * ids instead of replaying the ones it already issued (regression: it ran out of
+ * numbers after 20 accounts, and with a fixed clock reused transfer ids). */
+static void test_account_open__seeded_reopen(void **state)
+{
+	(void)state;
+	char dir[128], path[192];
+	fx_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/seeded.db", dir);
+	for (int round = 0; round < 2; round++) {
+		bank *b = fx_open_bare(path, 99);
+		if (round == 0) {
+			assert_int_equal(bank_branch_add(NULL, b, "HQ", "Head office", NULL), BANK_OK);
+			bank_product_spec ps = BANK_PRODUCT_SPEC_INIT;
+			ps.code = "CUR";
+			ps.name = "Current";
+			ps.currency = "USD";
+			assert_int_equal(bank_product_add(NULL, b, &ps), BANK_OK);
+			bank_customer_spec cs = BANK_CUSTOMER_SPEC_INIT;
+			cs.name = "Ann";
+			assert_int_equal(bank_customer_add(NULL, b, &cs), BANK_OK);
+		}
+		for (int i = 0; i < 25; i++) {
+			bank_account *a = NULL;
+			assert_int_equal(bank_account_open(&a, b, 1, "CUR", "HQ"), BANK_OK);
+			bank_transfer *t = NULL;
+			assert_int_equal(bank_deposit(&t, b, a->number, 100, NULL, NULL), BANK_OK);
+			assert_int_equal(t->status, BANK_TRANSFER_CREATED);
+			bank_transfer_free(t);
+			bank_account_free(a);
+		}
+		bank_close(b);
+	}
+	bank *b = fx_open_bare(path, 99);
+	bank_account_list *l = NULL;
+	assert_int_equal(bank_account_list_get(&l, b, 0), BANK_OK);
+	assert_int_equal(l->count, 50);
+	bank_account_list_free(l);
+	bank_verify_report *r = NULL;
+	assert_int_equal(bank_verify(&r, b), BANK_OK);
+	assert_int_equal(r->transfers_checked, 50);
+	bank_verify_report_free(r);
+	bank_close(b);
+	fx_rmdir(dir);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
@@ -629,6 +675,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_account_number__generated_valid),
 		cmocka_unit_test(test_account_number__form),
+		cmocka_unit_test(test_account_open__seeded_reopen),
 		T(test_account_number__mistypes_refused_before_lookup),
 		T(test_account_number__valid_but_unknown),
 		T(test_account_open__fields),
