@@ -11,7 +11,9 @@
 #   make docs          API reference into docs/api (HTML)
 #   make docs-check    the same, failing on any Doxygen warning
 #   make bench         benchmarks against the SQLite floors (BENCH_ARGS=--quick)
-#   make stress        the stress suite (meson test --suite stress)
+#   make stress        the stress suite (meson test --suite stress), Valgrind memcheck
+#                      (scripts/valgrind.sh), a reduced scale run (STRESS_SCALE_ARGS)
+#   make scale         the scale benchmark, 1M accounts x 10M rows (BENCH_SCALE_ARGS)
 #   make fuzz          long fuzz runs (BANK_FUZZ_SECONDS per target, default 300)
 #   make clean         remove every build directory and docs/api
 #
@@ -79,12 +81,12 @@ suite_count = $(MESON) introspect --tests $(1) | python3 -c 'import json, sys; \
 	print(sum(1 for t in json.load(sys.stdin) if any(x == s or x.endswith(":" + s) for x in t["suite"])))' $(2)
 
 .PHONY: all deps setup build run check lint bench format format-check docs docs-check \
-	stress fuzz clean check-test check-asan check-headers check-fuzz build-fuzz help
+	stress scale fuzz clean check-test check-asan check-headers check-fuzz build-fuzz help
 
 all: build
 
 help:
-	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'
 
 # Sub-makes of `check` pass BANK_DEPS_DONE=1 so the packages are checked once.
 deps:
@@ -181,6 +183,17 @@ stress: build
 		echo "$(MESON) test -C $(BUILD) --suite stress --print-errorlogs --timeout-multiplier 0"; \
 		$(MESON) test -C $(BUILD) --suite stress --print-errorlogs --timeout-multiplier 0; \
 	fi
+	scripts/valgrind.sh $(BUILD)
+	$(MAKE) --no-print-directory scale BANK_DEPS_DONE=1 BENCH_SCALE_ARGS="$(STRESS_SCALE_ARGS)"
+
+# The scale benchmark (bench/scale.sh; docs/performance.md, "Scale"). Its default size,
+# 1,000,000 accounts and 10,000,000 journal rows, takes hours here; `make stress` runs it
+# at STRESS_SCALE_ARGS (about 10 minutes). BENCH_SCALE_ARGS=--quick for a minute.
+BENCH_SCALE_ARGS ?=
+STRESS_SCALE_ARGS ?= --accounts 100000 --transfers 1000000
+scale: build
+	$(NINJA) -C $(BUILD) bench/floor bench/bench_ledger
+	bench/scale.sh --builddir $(BUILD) $(BENCH_SCALE_ARGS)
 
 fuzz: deps
 	@if [ ! -f tests/fuzz/meson.build ]; then \

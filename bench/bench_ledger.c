@@ -10,9 +10,17 @@
  *
  * usage: bench_ledger --db PATH [--accounts N] [--journal N] [--window N] [--batch N]
  *                     [--single N] [--durability full|normal|both] [--serve]
+ *                     [--measure-reads N]
  *
  * Without --serve it runs workload.h's phases in order and prints one result line each;
  * with --serve it prefills, then takes commands from the runner (bench_serve).
+ *
+ * --measure-reads N (for bench/scale.sh): times reading one statement page (limit 100,
+ * the account's first page, then the page after it by its cursor) and one balance, over
+ * N random accounts, once when the journal first holds at least 100,000 rows (the
+ * prefill is split there; the transfers drawn are the same) and once at the end. Prints
+ *   reads journal=... accounts=... samples=... statement_us=... page2_us=... balance_us=...
+ * with the mean microseconds per call.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -37,6 +45,7 @@ typedef struct bench {
 	bank_durability durability; /* of the open handle */
 	long rows;                  /* journal rows written (deposits and transfers) */
 	long refused;
+	long measure_reads; /* --measure-reads: samples per measurement, 0 for none */
 } bench;
 
 static void fail(const char *what, int rc)
@@ -118,6 +127,51 @@ static void run_single(bench *s, long n)
 		else
 			fail("bank_transfer_post", rc);
 	}
+}
+
+/* --measure-reads: mean microseconds of one statement page (limit 100), the page after
+ * it, and one balance, over s->measure_reads random accounts (own generator, so the
+ * workload's sequence is unchanged). */
+static void measure_reads(bench *s)
+{
+	bench_rng r = {BENCH_SEED ^ (uint64_t)s->rows};
+	double t_page = 0, t_page2 = 0, t_bal = 0;
+	long pages2 = 0, entries = 0, entries2 = 0;
+	for (long i = 0; i < s->measure_reads; i++) {
+		const char *acct = s->numbers[bench_rng_next(&r) % (uint64_t)s->accounts];
+		bank_statement *st = NULL;
+		double t0 = bench_now();
+		int rc = bank_statement_get(&st, s->b, acct, 0, 0, 100, NULL);
+		t_page += bench_now() - t0;
+		if (rc != BANK_OK)
+			fail("bank_statement_get", rc);
+		entries += (long)st->count;
+		if (st->next != NULL) {
+			bank_statement *st2 = NULL;
+			t0 = bench_now();
+			rc = bank_statement_get(&st2, s->b, acct, 0, 0, 100, st->next);
+			t_page2 += bench_now() - t0;
+			if (rc != BANK_OK)
+				fail("bank_statement_get (next)", rc);
+			entries2 += (long)st2->count;
+			bank_statement_free(st2);
+			pages2++;
+		}
+		bank_statement_free(st);
+		bank_balance bal;
+		t0 = bench_now();
+		rc = bank_balance_get(&bal, s->b, acct);
+		t_bal += bench_now() - t0;
+		if (rc != BANK_OK)
+			fail("bank_balance_get", rc);
+	}
+	long n = s->measure_reads;
+	printf("reads journal=%ld accounts=%ld samples=%ld statement_us=%.1f page_entries=%.1f page2_us=%.1f "
+	       "page2_samples=%ld page2_entries=%.1f balance_us=%.1f\n",
+	       s->rows, s->accounts, n, t_page * 1e6 / (double)n, (double)entries / (double)n,
+	       pages2 ? t_page2 * 1e6 / (double)pages2 : 0.0, pages2, pages2 ? (double)entries2 / (double)pages2 : 0.0,
+	       t_bal * 1e6 / (double)n);
+	fflush(stdout);
 }
 
 static void ops_batched(void *ctx, long n)
@@ -216,7 +270,8 @@ static long arg_long(const char *name, const char *v)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_ledger --db PATH [--accounts N] [--journal N] [--window N]\n"
-			"                    [--batch N] [--single N] [--durability full|normal|both] [--serve]\n");
+			"                    [--batch N] [--single N] [--durability full|normal|both] [--serve]\n"
+			"                    [--cache-size N] [--measure-reads N]\n");
 	exit(2);
 }
 
@@ -251,6 +306,8 @@ int main(int argc, char **argv)
 			single = arg_long(a, v);
 		else if (!strcmp(a, "--durability"))
 			durability = v;
+		else if (!strcmp(a, "--measure-reads"))
+			s.measure_reads = arg_long(a, v);
 		else if (!strcmp(a, "--cache-size"))
 			; /* libbank sets its own; accepted so the runner passes the same flags */
 		else
@@ -292,6 +349,16 @@ int main(int argc, char **argv)
 	bank_close(s.b);
 	open_bank(&s, BANK_DURABILITY_FULL);
 	t0 = bench_now();
+	if (s.measure_reads > 0) {
+		/* Split the prefill where the journal reaches 100,000 rows (same transfers). */
+		long first = 100000 - s.rows;
+		if (first > journal - window - s.rows)
+			first = journal - window - s.rows;
+		if (first > 0)
+			run_batched(&s, first);
+		if (s.rows >= 100000)
+			measure_reads(&s);
+	}
 	run_batched(&s, journal - window - s.rows);
 	fprintf(stderr, "bench_ledger: prefilled %ld rows in %.1f s\n", s.rows, bench_now() - t0);
 
@@ -301,6 +368,8 @@ int main(int argc, char **argv)
 		status = bench_serve(&ops);
 	else
 		bench_script(&ops, window, single, durability);
+	if (s.measure_reads > 0)
+		measure_reads(&s);
 	bank_close(s.b);
 	fprintf(stderr, "bench_ledger: journal holds %ld rows (counted %ld)\n", count_rows(s.path), s.rows);
 	free(s.numbers);

@@ -26,7 +26,9 @@
  * (rule times may be -167..167 hours, so a year's instants stay within about 8 days of
  * it), and the latest one not after the instant gives the offset, the next one the end
  * of that offset. Where two coincide (end of year y == start of year y+1, the v3 form of
- * all-year DST "EST5EDT,0/0,J365/25") the later year's wins.
+ * all-year DST "EST5EDT,0/0,J365/25") the later year's wins; a year whose start and end
+ * coincide has no DST. Version 1 files (32-bit times, no footer) are read too; in v2+
+ * files the 32-bit block is skipped.
  *
  * Dates: the local date of UTC second s is floor((s + offset(s)) / 86400). The start of
  * local date d is the earliest s whose local date is >= d: walking the runs of constant
@@ -48,7 +50,7 @@
 #include "internal.h"
 
 #define SEC_PER_DAY INT64_C(86400)
-#define TZ_FILE_MAX (1024 * 1024)
+#define TZ_FILE_MAX 1048576 /* 1 MiB */
 #define TZ_NAME_MAX 255
 #define TZ_DIR_DEFAULT "/usr/share/zoneinfo"
 #define TZ_FOOTER_MAX 255
@@ -498,8 +500,8 @@ int bank__tz_load_tzif(bank__tz **out, const void *data, size_t size, const char
 	if (h.charcnt == 0)
 		return tzif_bad(name, "no designations");
 	if (h.leapcnt != 0)
-		return bank__err(BANK_EINVAL,
-				 "time zone \"%.40s\" counts leap seconds (a right/ zone): not supported", name);
+		return bank__err(BANK_EINVAL, "time zone \"%.40s\" counts leap seconds (a right/ zone): not supported",
+				 name);
 
 	bank__tz *z = tz_new(h.timecnt, h.typecnt);
 	if (z == NULL)
@@ -564,8 +566,8 @@ int bank__tz_load_tzif(bank__tz **out, const void *data, size_t size, const char
 /* "+HH:MM" / "-HH:MM", HH <= 14. */
 static bool fixed_parse(const char *s, int32_t *utoff)
 {
-	if ((s[0] != '+' && s[0] != '-') || !is_digit(s[1]) || !is_digit(s[2]) || s[3] != ':' ||
-	    !is_digit(s[4]) || !is_digit(s[5]) || s[6] != '\0')
+	if ((s[0] != '+' && s[0] != '-') || !is_digit(s[1]) || !is_digit(s[2]) || s[3] != ':' || !is_digit(s[4]) ||
+	    !is_digit(s[5]) || s[6] != '\0')
 		return false;
 	int h = (s[1] - '0') * 10 + (s[2] - '0'), m = (s[4] - '0') * 10 + (s[5] - '0');
 	if (h > 14 || m > 59)

@@ -12,8 +12,8 @@ set -euo pipefail
 packages=(
 	# build
 	make meson ninja-build gcc g++ clang pkg-config
-	# libraries
-	libsqlite3-dev libsodium-dev liboath-dev libmicrohttpd-dev libjansson-dev
+	# libraries; the tz database that named time zones are read from
+	libsqlite3-dev libsodium-dev liboath-dev libmicrohttpd-dev libjansson-dev tzdata
 	# tests: cmocka, the e2e scripts (sqlite3 shell, jq), python bindings
 	libcmocka-dev sqlite3 jq swig python3 python3-dev python3-pytest python3-hypothesis python3-mypy
 	# sanitizers and libFuzzer runtime for clang 14, memory checker

@@ -19,7 +19,8 @@
  * bank_date_start() in the bank's time zone. Nothing here uses floating point.
  *
  * Environment: BANK_DB (database path when --db is absent), BANK_NOW (an RFC 3339 time
- * used as the bank's clock), BANK_TZ (the bank's time zone: "UTC" or "+HH:MM").
+ * used as the bank's clock), BANK_TZ (the bank's time zone: "UTC", "+HH:MM" or a tz
+ * database name such as "Europe/London").
  */
 #include "bankctl.h"
 
@@ -1904,7 +1905,7 @@ static void append_usage(sbuf *b)
 	}
 	sbuf_puts(b, "\n"
 		     "Amounts are decimal text in the account's currency (\"125.50\"); dates are YYYY-MM-DD.\n"
-		     "Environment: BANK_DB, BANK_NOW (fixed RFC 3339 clock), BANK_TZ (\"UTC\" or \"+HH:MM\").\n"
+		     "Environment: BANK_DB, BANK_NOW (fixed RFC 3339 clock), BANK_TZ (\"UTC\", \"+HH:MM\" or \"Europe/London\").\n"
 		     "Exit status: 0 ok, 1 refused (see the error code), 2 usage error.\n"
 		     "See docs/bankctl.md.\n");
 }

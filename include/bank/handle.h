@@ -36,7 +36,9 @@ typedef struct bank_options {
 	unsigned int version;       /**< BANK_OPTIONS_VERSION */
 	bank_durability durability; /**< default BANK_DURABILITY_FULL */
 	int busy_timeout_ms;        /**< how long to wait for another writer; default 5000 */
-	const char *timezone;       /**< "UTC" (default when NULL) or a fixed offset "+05:30" / "-08:00" */
+	const char *timezone;       /**< "UTC" (default when NULL), a fixed offset "+05:30" / "-08:00", or a tz
+					 database name "Europe/London", read at bank_open() from
+					 $TZDIR or /usr/share/zoneinfo (the process's TZ is never used) */
 	bank_clock_fn clock;        /**< NULL: the system clock */
 	void *clock_ctx;            /**< passed to @ref clock */
 	int id_seeded;              /**< nonzero: generated ids and account numbers come from @ref id_seed */
@@ -103,10 +105,19 @@ BANK_EXTERN(int) bank_date_parse(bank_date *out, const char *text) BANK_WARN_UNU
 /** Formats a date as "YYYY-MM-DD". @return BANK_OK or BANK_ELIMIT when size < 11 */
 BANK_EXTERN(int) bank_date_format(char *buf, size_t size, bank_date d) BANK_WARN_UNUSED;
 
-/** The first instant of date @p d in the bank's time zone. */
+/**
+ * The first instant of date @p d in the bank's time zone: the earliest instant whose
+ * date is @p d. Where DST begins at midnight the day starts at 01:00 local; a date the
+ * zone skipped (Pacific/Apia 2011-12-30) starts where the next date does, so
+ * [bank_date_start(d), bank_date_start(d + 1)) never overlap and cover all time.
+ */
 BANK_EXTERN(bank_time) bank_date_start(const bank *b, bank_date d) BANK_NONNULL(1);
 
-/** The date in the bank's time zone that contains instant @p t. */
+/**
+ * The date in the bank's time zone that contains instant @p t: the local calendar day
+ * of @p t with the UTC offset in effect at @p t (during a fall-back overlap, the clock's
+ * repeated hour belongs to the date the clock shows).
+ */
 BANK_EXTERN(bank_date) bank_date_of(const bank *b, bank_time t) BANK_NONNULL(1);
 
 #ifdef __cplusplus

@@ -95,8 +95,9 @@ def open(  # noqa: A001 - the package's entry point, like io.open
             (WAL synchronous=NORMAL: a power cut may lose the last commits, never
             corrupts).
         busy_timeout_ms: how long to wait for another writer.
-        timezone: the bank's time zone, ``"UTC"`` (the default) or a fixed offset
-            ``"+05:30"``; business days are calendar days there.
+        timezone: the bank's time zone, ``"UTC"`` (the default), a fixed offset
+            ``"+05:30"`` or a tz database name ``"Europe/London"``; business days are
+            calendar days there.
         clock: for tests and harnesses, a callable returning the current time as an
             aware datetime or int microseconds since the epoch; None for the system
             clock. libbank never lets time run backwards on a handle. An exception in

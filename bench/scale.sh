@@ -1,0 +1,189 @@
+#!/bin/sh
+# scale.sh: libbank against the bare and statement floors at scale (issue 4, "Scale
+# benchmark"; docs/performance.md, "Scale"). Run by `make scale` and `make stress`.
+#
+# One after the other, each on a fresh file in a temporary directory (deleted after):
+#   floor --mode bare        ACCOUNTS accounts, journal of TRANSFERS rows
+#   floor --mode statement   the same
+#   bench_ledger             the same, with --measure-reads
+#   bench_ledger             SMALL accounts (10,000), the same journal, --measure-reads
+# Each prefills untimed (workload.h: one deposit per account, then random-pair transfers
+# in batches), then posts the last WINDOW transfers timed, BATCH per commit, durability
+# FULL. TRANSFERS counts journal rows, the setup deposits included.
+#
+# It reports:
+#   - batched transfers/s at the end size for libbank and both floors, and the ratios
+#   - libbank's batched transfers/s at ACCOUNTS accounts against SMALL accounts
+#     (same journal size)
+#   - the mean time of one statement page (limit 100; the first page, and the page after
+#     it by cursor when the account has one) and of one balance, over SAMPLES random
+#     accounts, at the end size against the same at 100,000 journal rows (measured in
+#     the SMALL run when its journal passes 100,000 rows); goal: within 2x
+#   - the peak resident memory (ru_maxrss, /usr/bin/time %M) of each program
+#
+# usage: bench/scale.sh [--builddir DIR] [--quick] [--accounts N] [--transfers N]
+#                       [--small-accounts N] [--window N] [--batch N] [--cache-size N]
+#                       [--samples N] [--tmpdir DIR] [--keep-log FILE]
+#
+#   default   1,000,000 accounts, 10,000,000 journal rows (prefill alone takes hours on
+#             a 2-vCPU VM: see docs/performance.md), window 100,000, batch 1,000
+#   --quick   20,000 accounts, 200,000 rows, window 20,000, 200 samples (a minute or two)
+#   e.g.      bench/scale.sh --accounts 100000 --transfers 1000000
+#
+# Environment: BENCH_SCALE_ACCOUNTS, BENCH_SCALE_TRANSFERS set the defaults.
+set -eu
+
+builddir=build
+accounts=${BENCH_SCALE_ACCOUNTS:-1000000}
+transfers=${BENCH_SCALE_TRANSFERS:-10000000}
+small=10000
+window=100000
+batch=1000
+# libbank's page cache (lib/handle.c: PRAGMA cache_size = -32768, 32 MiB); the floors
+# get the same.
+cache_size=-32768
+samples=1000
+tmpbase=${TMPDIR:-/tmp}
+keep_log=
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--builddir) builddir=$2; shift 2 ;;
+	--quick) accounts=20000; transfers=200000; window=20000; samples=200; shift ;;
+	--accounts) accounts=$2; shift 2 ;;
+	--transfers) transfers=$2; shift 2 ;;
+	--small-accounts) small=$2; shift 2 ;;
+	--window) window=$2; shift 2 ;;
+	--batch) batch=$2; shift 2 ;;
+	--cache-size) cache_size=$2; shift 2 ;;
+	--samples) samples=$2; shift 2 ;;
+	--tmpdir) tmpbase=$2; shift 2 ;;
+	--keep-log) keep_log=$2; shift 2 ;;
+	-h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+	*) echo "scale.sh: unknown argument: $1" >&2; exit 2 ;;
+	esac
+done
+floor=$builddir/bench/floor
+ledger=$builddir/bench/bench_ledger
+for p in "$floor" "$ledger"; do
+	[ -x "$p" ] || { echo "scale.sh: $p not built (meson setup, then ninja -C $builddir)" >&2; exit 1; }
+done
+# Peak memory and wall time of a child: GNU time, else the same from python3.
+if [ -x /usr/bin/time ]; then
+	timed() { out=$1; shift; /usr/bin/time -o "$out" -f "maxrss_kib=%M wall=%e" "$@"; }
+else
+	timed() {
+		python3 -c 'import resource, subprocess, sys, time
+t = time.monotonic(); rc = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as f:
+    f.write("maxrss_kib=%d wall=%.2f\n" % (resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, time.monotonic() - t))
+sys.exit(rc)' "$@"
+	}
+fi
+grep -q -- --measure-reads "$ledger" ||
+	{ echo "scale.sh: $ledger has no --measure-reads" >&2; exit 1; }
+if [ "$transfers" -lt "$accounts" ] || [ "$transfers" -lt "$small" ]; then
+	echo "scale.sh: --transfers must be at least --accounts and --small-accounts" >&2
+	exit 2
+fi
+if [ "$transfers" -le 100000 ]; then
+	echo "scale.sh: --transfers must be above 100000 (reads are compared with 100,000 rows)" >&2
+	exit 2
+fi
+
+dir=$(mktemp -d "$tmpbase/libbank-scale.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+trap 'exit 130' INT TERM
+log=$dir/log
+: >"$log"
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+echo "libbank scale benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)," \
+     "source $(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)," \
+     "on $(uname -n): $(nproc) cpus, SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)"
+echo "accounts=$accounts small_accounts=$small journal=$transfers window=$window batch=$batch" \
+     "cache_size=$cache_size samples=$samples; WAL, synchronous FULL, default page size and autocheckpoint"
+
+# run NAME PROGRAM ARGS...: one program on a fresh file; tags its output lines with NAME.
+run() {
+	name=$1
+	shift
+	db=$dir/$name.db
+	t0=$(date +%s)
+	echo "  $name: started $(date -u +%H:%M:%S)" >&2
+	if ! timed "$dir/$name.time" "$@" --db "$db" >"$dir/$name.out" 2>"$dir/$name.err"; then
+		echo "scale.sh: $name failed:" >&2
+		cat "$dir/$name.err" "$dir/$name.time" >&2
+		exit 1
+	fi
+	sed "s/^/$name: /" "$dir/$name.err" >&2
+	echo "  $name: done in $(( $(date +%s) - t0 )) s, $(tail -n 1 "$dir/$name.time")" >&2
+	{
+		sed "s/^/$name /" "$dir/$name.out"
+		echo "$name $(tail -n 1 "$dir/$name.time")"
+	} >>"$log"
+	rm -f "$db" "$db-wal" "$db-shm"
+}
+
+common="--journal $transfers --window $window --batch $batch --cache-size $cache_size --single 0 --durability full"
+begin=$(date +%s)
+# shellcheck disable=SC2086 # $common holds numbers and flags only
+{
+	run bare "$floor" --mode bare --accounts "$accounts" $common
+	run statement "$floor" --mode statement --accounts "$accounts" $common
+	run libbank "$ledger" --accounts "$accounts" --measure-reads "$samples" $common
+	run libbank_small "$ledger" --accounts "$small" --measure-reads "$samples" $common
+}
+[ -z "$keep_log" ] || cp "$log" "$keep_log"
+
+awk -v elapsed=$(( $(date +%s) - begin )) -v accounts="$accounts" -v small="$small" '
+function field(line, key,    n, i, kv, a) {
+	n = split(line, a, " ")
+	for (i = 1; i <= n; i++) { split(a[i], kv, "="); if (kv[1] == key) return kv[2] }
+	return ""
+}
+function ratio(a, b) { return b > 0 ? a / b : 0 }
+$2 == "result" && field($0, "phase") == "batched" {
+	tps[$1] = field($0, "tps"); jb[$1] = field($0, "journal_before"); ja[$1] = field($0, "journal_after")
+	if (field($0, "refused") + 0 > 0) refused = refused " " $1
+}
+$2 == "reads" {
+	k = $1 SUBSEP (++nreads[$1])
+	rj[k] = field($0, "journal"); rs[k] = field($0, "statement_us"); rp[k] = field($0, "page2_us")
+	rpn[k] = field($0, "page2_samples"); rb[k] = field($0, "balance_us")
+	re_[k] = field($0, "page_entries"); re2[k] = field($0, "page2_entries")
+}
+$2 ~ /^maxrss_kib=/ { rss[$1] = field($0, "maxrss_kib"); wall[$1] = field($0, "wall") }
+END {
+	printf "\nbatched transfers/s, last window before the journal reaches its size (%s accounts)\n", accounts
+	printf "%-14s %-18s %10s %12s\n", "program", "journal rows", "tps", "libbank/this"
+	split("libbank bare statement", im, " ")
+	for (i = 1; i <= 3; i++)
+		printf "%-14s %-18s %10d %12.2f\n", im[i], jb[im[i]] "-" ja[im[i]], tps[im[i]], ratio(tps["libbank"], tps[im[i]])
+	printf "\nlibbank at %s accounts / at %s accounts (same journal): %.2f (%d / %d tps)\n", \
+	       accounts, small, ratio(tps["libbank"], tps["libbank_small"]), tps["libbank"], tps["libbank_small"]
+
+	# Reads: the small run measured first at 100,000 rows; the large run at the end.
+	base = "libbank_small" SUBSEP 1; end_ = "libbank" SUBSEP nreads["libbank"]
+	printf "\nreads, mean microseconds per call over random accounts\n"
+	printf "%-14s %-9s %-12s %22s %22s %9s\n", "run", "accounts", "journal rows", "first page (entries)", \
+	       "next page (entries, n)", "balance"
+	for (p in nreads) for (j = 1; j <= nreads[p]; j++) {
+		k = p SUBSEP j
+		printf "%-14s %-9s %-12s %13.1f (%6.1f) %10.1f (%5.1f, %4d) %9.1f\n", p, \
+		       (p == "libbank" ? accounts : small), rj[k], rs[k], re_[k], rp[k], re2[k], rpn[k], rb[k]
+	}
+	sr = ratio(rs[end_], rs[base]); br = ratio(rb[end_], rb[base])
+	printf "at %s rows / at %s rows (libbank / libbank_small): statement page %.2fx, balance %.2fx: %s\n", \
+	       rj[end_], rj[base], sr, br, (sr <= 2 && br <= 2 ? "within 2x" : "NOT within 2x")
+	pe = ratio(rs[end_], re_[end_]); pb = ratio(rs[base], re_[base])
+	printf "per statement entry: %.1f us at %s rows, %.1f us at %s rows: %.2fx\n", pe, rj[end_], pb, rj[base], \
+	       ratio(pe, pb)
+
+	printf "\npeak resident memory (ru_maxrss) and wall time of each program (setup and prefill included)\n"
+	split("bare statement libbank libbank_small", pr, " ")
+	for (i = 1; i <= 4; i++)
+		printf "%-14s %8.1f MiB %8d s\n", pr[i], rss[pr[i]] / 1024, wall[pr[i]]
+	if (refused != "") printf "warning: refused transfers in:%s\n", refused
+	printf "\n%d s in all\n", elapsed
+}' "$log"
