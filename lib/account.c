@@ -90,12 +90,12 @@ int64_t bank__available(int kind, int64_t balance, int64_t pending, int64_t min_
 
 /* ---- Reading ---- */
 
-#define ACCOUNT_SELECT                                                                                        \
-	"SELECT a.id, a.number, a.kind, coalesce(a.customer_id, 0), coalesce(p.code, ''), br.code, a.name,"      \
-	" a.currency, a.status, a.frozen, a.balance, a.pending, coalesce(p.min_balance, 0),"                      \
-	" coalesce(p.overdraft, 0), a.opened_at, a.last_activity_at, coalesce(a.closed_at, 0),"                  \
-	" coalesce(c.reason, ''), coalesce(c.closed_by, ''), coalesce(c.final_balance, 0)"                        \
-	" FROM account a JOIN branch br ON br.id = a.branch_id LEFT JOIN product p ON p.id = a.product_id"      \
+#define ACCOUNT_SELECT                                                                                      \
+	"SELECT a.id, a.number, a.kind, coalesce(a.customer_id, 0), coalesce(p.code, ''), br.code, a.name," \
+	" a.currency, a.status, a.frozen, a.balance, a.pending, coalesce(p.min_balance, 0),"                \
+	" coalesce(p.overdraft, 0), a.opened_at, a.last_activity_at, coalesce(a.closed_at, 0),"             \
+	" coalesce(c.reason, ''), coalesce(c.closed_by, ''), coalesce(c.final_balance, 0)"                  \
+	" FROM account a JOIN branch br ON br.id = a.branch_id LEFT JOIN product p ON p.id = a.product_id"  \
 	" LEFT JOIN account_closed c ON c.account_id = a.id"
 
 static int account_from_row(bank_account **out, bank__q *q)
@@ -286,9 +286,8 @@ int bank_account_list_get(bank_account_list **out, bank *b, int64_t customer_id)
 
 /* ---- Internal accounts ---- */
 
-static int insert_account(bank *b, bank_account_kind kind, int64_t customer_id, int64_t product_id,
-			  int64_t branch_id, const char *currency, bank_time now, char number[BANK_ACCOUNT_NUMBER_SIZE],
-			  int64_t *id)
+static int insert_account(bank *b, bank_account_kind kind, int64_t customer_id, int64_t product_id, int64_t branch_id,
+			  const char *currency, bank_time now, char number[BANK_ACCOUNT_NUMBER_SIZE], int64_t *id)
 {
 	bank__q *q = bank__q_get(b, "INSERT INTO account(number, kind, customer_id, product_id, branch_id, currency,"
 				    " opened_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?7)");
@@ -342,7 +341,8 @@ static int insert_account(bank *b, bank_account_kind kind, int64_t customer_id, 
 int bank__internal_account(bank *b, int64_t branch_id, const char *currency, bank_account_kind kind,
 			   int64_t *account_id)
 {
-	bank__q *q = bank__q_get(b, "SELECT id FROM account WHERE branch_id = ? AND currency = ? AND kind = ? AND kind <> 0");
+	bank__q *q = bank__q_get(
+		b, "SELECT id FROM account WHERE branch_id = ? AND currency = ? AND kind = ? AND kind <> 0");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, branch_id);
@@ -400,8 +400,7 @@ static int internal_fn(bank *b, void *vctx)
 	return rc == BANK_OK ? bank__internal_account(b, branch_id, c->currency, c->kind, &c->id) : rc;
 }
 
-int bank_account_internal(bank_account **out, bank *b, const char *branch, const char *currency,
-			  bank_account_kind kind)
+int bank_account_internal(bank_account **out, bank *b, const char *branch, const char *currency, bank_account_kind kind)
 {
 	if (out == NULL || b == NULL)
 		return bank__err(BANK_EMISUSE, "bank_account_internal: NULL argument");
@@ -490,7 +489,8 @@ int bank_account_open(bank_account **out, bank *b, int64_t customer_id, const ch
 	int rc;
 	if (customer_id <= 0)
 		return bank__err(BANK_EINVAL, "customer id must be positive");
-	if ((rc = bank__check_code("product", product)) != BANK_OK || (rc = bank__check_code("branch", branch)) != BANK_OK ||
+	if ((rc = bank__check_code("product", product)) != BANK_OK ||
+	    (rc = bank__check_code("branch", branch)) != BANK_OK ||
 	    (rc = bank__authorize(b, "account.open", NULL)) != BANK_OK)
 		return rc;
 	struct open_ctx c = {customer_id, product, branch, 0};
@@ -526,9 +526,8 @@ static int record_edit(bank *b, bank_time now, const bank_account *a, const char
 	char object[32];
 	snprintf(object, sizeof object, "account:%s", a->number);
 	char action[48];
-	snprintf(action, sizeof action, "account.%s", strcmp(field, "status") == 0 || strcmp(field, "frozen") == 0
-							     ? "status"
-							     : "edit");
+	snprintf(action, sizeof action, "account.%s",
+		 strcmp(field, "status") == 0 || strcmp(field, "frozen") == 0 ? "status" : "edit");
 	rc = d.failed ? bank__oom() : bank__audit(b, now, action, object, d.data);
 	bank__buf_free(&d);
 	return rc;
@@ -604,7 +603,8 @@ static int edit_account(bank *b, bank_account *a, const char *field, const char 
 	}
 	if (strcmp(field, "branch") == 0) {
 		int64_t bid = 0;
-		if ((rc = bank__check_code("branch", value)) != BANK_OK || (rc = branch_id_of(b, value, &bid)) != BANK_OK)
+		if ((rc = bank__check_code("branch", value)) != BANK_OK ||
+		    (rc = branch_id_of(b, value, &bid)) != BANK_OK)
 			return rc;
 		bank__q *q = bank__q_get(b, "UPDATE account SET branch_id = ? WHERE id = ?");
 		if (q == NULL)
@@ -664,9 +664,10 @@ static int close_account(bank *b, bank_account *a, const char *reason, bank_time
 		char amt[BANK_AMOUNT_SIZE];
 		if (bank_amount_format(amt, sizeof amt, balance, a->currency) != BANK_OK)
 			snprintf(amt, sizeof amt, "%lld", (long long)balance);
-		return bank__err(BANK_EINVAL,
-				 "account %s has a balance of %s %s (interest to date included); it must be zero to close",
-				 a->number, amt, a->currency);
+		return bank__err(
+			BANK_EINVAL,
+			"account %s has a balance of %s %s (interest to date included); it must be zero to close",
+			a->number, amt, a->currency);
 	}
 	q = bank__q_get(b, "UPDATE account SET status = 'closed', frozen = 0, closed_at = ? WHERE id = ?");
 	if (q == NULL)
@@ -732,7 +733,8 @@ static int change(bank *b, struct change_ctx *c, const char *action)
 	char object[32];
 	snprintf(object, sizeof object, "account:%.12s", c->number ? c->number : "");
 	int rc;
-	if ((rc = bank_account_number_check(c->number)) != BANK_OK || (rc = bank__authorize(b, action, object)) != BANK_OK)
+	if ((rc = bank_account_number_check(c->number)) != BANK_OK ||
+	    (rc = bank__authorize(b, action, object)) != BANK_OK)
 		return rc;
 	return bank__write(b, change_fn, c);
 }
@@ -784,7 +786,8 @@ int bank_account_edits_get(bank_account_edits **out, bank *b, const char *number
 	char object[32];
 	snprintf(object, sizeof object, "account:%.12s", number ? number : "");
 	int rc;
-	if ((rc = bank_account_number_check(number)) != BANK_OK || (rc = bank__authorize(b, "account.read", object)) != BANK_OK ||
+	if ((rc = bank_account_number_check(number)) != BANK_OK ||
+	    (rc = bank__authorize(b, "account.read", object)) != BANK_OK ||
 	    (rc = bank__account_id(b, number, &id)) != BANK_OK)
 		return rc;
 	bank_account_edits *e = calloc(1, sizeof *e);

@@ -127,7 +127,8 @@ int bank_branch_get(bank_branch **out, bank *b, const char *code)
 		return bank__err(BANK_EMISUSE, "bank_branch_get: NULL argument");
 	*out = NULL;
 	int rc;
-	if ((rc = bank__check_code("branch", code)) != BANK_OK || (rc = bank__authorize(b, "branch.read", NULL)) != BANK_OK)
+	if ((rc = bank__check_code("branch", code)) != BANK_OK ||
+	    (rc = bank__authorize(b, "branch.read", NULL)) != BANK_OK)
 		return rc;
 	return branch_fetch(out, b, code);
 }
@@ -180,9 +181,10 @@ int bank_branch_edit(bank *b, const char *code, const char *field, const char *v
 	if ((rc = bank__check_code("branch", code)) != BANK_OK)
 		return rc;
 	if (field == NULL || (strcmp(field, "name") != 0 && strcmp(field, "address") != 0))
-		return bank__err(BANK_EINVAL, "unknown branch field \"%.40s\": use name or address", field ? field : "");
-	if ((rc = bank__check_text(field, value, strcmp(field, "name") == 0 ? 200 : 500,
-				   strcmp(field, "name") == 0)) != BANK_OK ||
+		return bank__err(BANK_EINVAL, "unknown branch field \"%.40s\": use name or address",
+				 field ? field : "");
+	if ((rc = bank__check_text(field, value, strcmp(field, "name") == 0 ? 200 : 500, strcmp(field, "name") == 0)) !=
+		    BANK_OK ||
 	    (rc = bank__authorize(b, "branch.edit", NULL)) != BANK_OK)
 		return rc;
 	struct edit_ctx c = {code, field, value ? value : ""};

@@ -76,7 +76,8 @@ static int check_phone(const char *phone)
 		if (*p >= '0' && *p <= '9')
 			digits++;
 		else if (!strchr(" +-()", *p))
-			return bank__err(BANK_EINVAL, "phone \"%.40s\" may hold only digits, spaces and + - ( )", phone);
+			return bank__err(BANK_EINVAL, "phone \"%.40s\" may hold only digits, spaces and + - ( )",
+					 phone);
 	}
 	if (digits < 3 || n > 32)
 		return bank__err(BANK_EINVAL, "phone \"%.40s\" needs 3 to 32 characters with digits", phone);
@@ -114,8 +115,8 @@ static int check_address(const bank_address *a)
 
 /* ---- Reading ---- */
 
-#define CUSTOMER_SELECT                                                                                        \
-	"SELECT c.id, c.name, c.dob, c.occupation, c.income, c.income_currency, c.email, c.phone, c.created_at,"  \
+#define CUSTOMER_SELECT                                                                                          \
+	"SELECT c.id, c.name, c.dob, c.occupation, c.income, c.income_currency, c.email, c.phone, c.created_at," \
 	" c.updated_at, a.customer_id IS NOT NULL, a.line1, a.line2, a.city, a.region, a.postal_code, a.country" \
 	" FROM customer c LEFT JOIN address a ON a.customer_id = c.id"
 
@@ -141,9 +142,8 @@ static int customer_from_row(bank_customer **out, bank__q *q)
 	c->address.region = bank__strdup(bank__q_col_text(q, 14));
 	c->address.postal_code = bank__strdup(bank__q_col_text(q, 15));
 	c->address.country = bank__strdup(bank__q_col_text(q, 16));
-	if (!c->name || !c->dob || !c->occupation || !c->email || !c->phone || !c->address.line1 ||
-	    !c->address.line2 || !c->address.city || !c->address.region || !c->address.postal_code ||
-	    !c->address.country) {
+	if (!c->name || !c->dob || !c->occupation || !c->email || !c->phone || !c->address.line1 || !c->address.line2 ||
+	    !c->address.city || !c->address.region || !c->address.postal_code || !c->address.country) {
 		bank_customer_free(c);
 		return bank__oom();
 	}
@@ -193,8 +193,9 @@ static void address_json(bank__buf *d, const bank_address *a)
 
 static int address_store(bank *b, int64_t id, const bank_address *a)
 {
-	bank__q *q = bank__q_get(b, "INSERT OR REPLACE INTO address(customer_id, line1, line2, city, region, postal_code,"
-				    " country) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	bank__q *q =
+		bank__q_get(b, "INSERT OR REPLACE INTO address(customer_id, line1, line2, city, region, postal_code,"
+			       " country) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, id);
@@ -347,18 +348,30 @@ static int field_old(const bank_customer *c, const struct field *f, char *buf, s
 		}
 		return bank_amount_format(buf, size, c->income, c->income_currency);
 	}
-	if (strcmp(f->name, "name") == 0) v = c->name;
-	else if (strcmp(f->name, "dob") == 0) v = c->dob;
-	else if (strcmp(f->name, "occupation") == 0) v = c->occupation;
-	else if (strcmp(f->name, "income_currency") == 0) v = c->income_currency;
-	else if (strcmp(f->name, "email") == 0) v = c->email;
-	else if (strcmp(f->name, "phone") == 0) v = c->phone;
-	else if (strcmp(f->name, "address_line1") == 0) v = c->address.line1;
-	else if (strcmp(f->name, "address_line2") == 0) v = c->address.line2;
-	else if (strcmp(f->name, "city") == 0) v = c->address.city;
-	else if (strcmp(f->name, "region") == 0) v = c->address.region;
-	else if (strcmp(f->name, "postal_code") == 0) v = c->address.postal_code;
-	else if (strcmp(f->name, "country") == 0) v = c->address.country;
+	if (strcmp(f->name, "name") == 0)
+		v = c->name;
+	else if (strcmp(f->name, "dob") == 0)
+		v = c->dob;
+	else if (strcmp(f->name, "occupation") == 0)
+		v = c->occupation;
+	else if (strcmp(f->name, "income_currency") == 0)
+		v = c->income_currency;
+	else if (strcmp(f->name, "email") == 0)
+		v = c->email;
+	else if (strcmp(f->name, "phone") == 0)
+		v = c->phone;
+	else if (strcmp(f->name, "address_line1") == 0)
+		v = c->address.line1;
+	else if (strcmp(f->name, "address_line2") == 0)
+		v = c->address.line2;
+	else if (strcmp(f->name, "city") == 0)
+		v = c->address.city;
+	else if (strcmp(f->name, "region") == 0)
+		v = c->address.region;
+	else if (strcmp(f->name, "postal_code") == 0)
+		v = c->address.postal_code;
+	else if (strcmp(f->name, "country") == 0)
+		v = c->address.country;
 	snprintf(buf, size, "%s", v);
 	return BANK_OK;
 }

@@ -26,30 +26,23 @@ int bank__sqlite_status(int rc)
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_ROW:
-	case SQLITE_DONE:
-		return BANK_OK;
+	case SQLITE_DONE: return BANK_OK;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return BANK_EBUSY;
-	case SQLITE_NOMEM:
-		return BANK_ENOMEM;
+	case SQLITE_LOCKED: return BANK_EBUSY;
+	case SQLITE_NOMEM: return BANK_ENOMEM;
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
-	case SQLITE_FORMAT:
-		return BANK_ECORRUPT;
+	case SQLITE_FORMAT: return BANK_ECORRUPT;
 	case SQLITE_CONSTRAINT:
 		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 			return BANK_EEXISTS;
 		return BANK_EINVAL;
 	case SQLITE_MISUSE:
-	case SQLITE_RANGE:
-		return BANK_EMISUSE;
+	case SQLITE_RANGE: return BANK_EMISUSE;
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
-	case SQLITE_AUTH:
-		return BANK_EPERM;
-	default:
-		return BANK_EIO;
+	case SQLITE_AUTH: return BANK_EPERM;
+	default: return BANK_EIO;
 	}
 }
 
@@ -86,7 +79,6 @@ bank__q *bank__q_get(bank *b, const char *sql)
 	bank__err(BANK_EMISUSE, "statement cache full");
 	return NULL;
 }
-
 
 void bank__db_cache_clear(bank *b)
 {
@@ -291,8 +283,10 @@ int bank__db_open(bank *b, const char *path, bool create)
 	int rc = sqlite3_open_v2(path, &b->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		int ext = b->db ? sqlite3_extended_errcode(b->db) : rc;
-		int code = (rc & 0xff) == SQLITE_CANTOPEN ? (create ? BANK_EIO : BANK_ENOTFOUND) : bank__sqlite_status(ext);
-		bank__err_sqlite(code, ext, "cannot open %.200s: %s%s", path, b->db ? sqlite3_errmsg(b->db) : sqlite3_errstr(rc),
+		int code = (rc & 0xff) == SQLITE_CANTOPEN ? (create ? BANK_EIO : BANK_ENOTFOUND)
+							  : bank__sqlite_status(ext);
+		bank__err_sqlite(code, ext, "cannot open %.200s: %s%s", path,
+				 b->db ? sqlite3_errmsg(b->db) : sqlite3_errstr(rc),
 				 code == BANK_ENOTFOUND ? " (create it first, e.g. bankctl init)" : "");
 		sqlite3_close_v2(b->db);
 		b->db = NULL;

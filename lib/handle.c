@@ -90,8 +90,8 @@ int bank_open(bank **out, const char *path, const bank_options *opts)
 	bank__rng_init(&b->rng, opts->id_seeded != 0, opts->id_seed);
 	snprintf(b->principal, sizeof b->principal, "system");
 
-	if ((rc = bank__db_open(b, path, !opts->no_create)) != BANK_OK ||
-	    (rc = setup(b)) != BANK_OK || (rc = bank__schema_migrate(b)) != BANK_OK) {
+	if ((rc = bank__db_open(b, path, !opts->no_create)) != BANK_OK || (rc = setup(b)) != BANK_OK ||
+	    (rc = bank__schema_migrate(b)) != BANK_OK) {
 		bank_close(b);
 		return rc;
 	}

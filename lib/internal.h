@@ -262,7 +262,8 @@ int bank__check_code(const char *what, const char *code);
 int bank__check_text(const char *what, const char *text, size_t max, bool required);
 
 /** Internal account (by branch id, currency, kind), created on first use (in a write tx). */
-int bank__internal_account(bank *b, int64_t branch_id, const char *currency, bank_account_kind kind, int64_t *account_id);
+int bank__internal_account(bank *b, int64_t branch_id, const char *currency, bank_account_kind kind,
+			   int64_t *account_id);
 /** Resolves a customer account number to its row id (with the check-digit test). */
 int bank__account_id(bank *b, const char *number, int64_t *id);
 /** available = balance - pending - min_balance + overdraft for customers (clamped), balance otherwise. */
@@ -277,8 +278,8 @@ int bank__holds_expire(bank *b, int64_t account_id, bank_time now, size_t *relea
  * account, credits the customer @p account (paid even when it is frozen for credits, never
  * when closed). Same id semantics as every movement (replay returns exists).
  */
-int bank__ledger_interest(bank *b, const char *account, int64_t amount, const char *id, const char *memo,
-			  bank_time now, bank_transfer **out);
+int bank__ledger_interest(bank *b, const char *account, int64_t amount, const char *id, const char *memo, bank_time now,
+			  bank_transfer **out);
 /** The journal's current time (the clock, never before the last journal entry); in a transaction. */
 int bank__ledger_now(bank *b, bank_time *now);
 

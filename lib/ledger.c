@@ -31,8 +31,8 @@
 
 enum kind { K_DEPOSIT, K_WITHDRAWAL, K_TRANSFER, K_HOLD, K_POST, K_VOID, K_REVERSAL, K_INTEREST };
 
-static const char *const kind_names[] = {"deposit", "withdrawal", "transfer", "hold", "post", "void", "reversal",
-					  "interest"};
+static const char *const kind_names[] = {"deposit", "withdrawal", "transfer", "hold",
+					 "post",    "void",       "reversal", "interest"};
 
 /* One request, as every public entry point and every batch item describes it. */
 struct req {
@@ -100,9 +100,9 @@ static bool fatal(int rc)
 
 /* ---- Accounts as the ledger sees them ---- */
 
-#define ACCT_SELECT                                                                                   \
+#define ACCT_SELECT                                                                                         \
 	"SELECT a.id, a.kind, a.branch_id, a.number, a.currency, a.status, a.frozen, a.balance, a.pending," \
-	" coalesce(p.min_balance, 0), coalesce(p.overdraft, 0)"                                            \
+	" coalesce(p.min_balance, 0), coalesce(p.overdraft, 0)"                                             \
 	" FROM account a LEFT JOIN product p ON p.id = a.product_id"
 
 static void acct_fill(bank__q *q, struct acct *a)
@@ -158,9 +158,10 @@ int bank__holds_expire(bank *b, int64_t account_id, bank_time now, size_t *relea
 		char id[BANK_ID_SIZE];
 	} *rows = NULL;
 	size_t n = 0, cap = 0;
-	bank__q *q = bank__q_get(b, "SELECT h.seq, h.account_id, h.amount, t.id FROM hold h JOIN transfer t ON t.seq = h.seq"
-				    " WHERE h.status = 'active' AND h.expires_at IS NOT NULL AND h.expires_at <= ?1"
-				    " AND (?2 = 0 OR h.account_id = ?2)");
+	bank__q *q =
+		bank__q_get(b, "SELECT h.seq, h.account_id, h.amount, t.id FROM hold h JOIN transfer t ON t.seq = h.seq"
+			       " WHERE h.status = 'active' AND h.expires_at IS NOT NULL AND h.expires_at <= ?1"
+			       " AND (?2 = 0 OR h.account_id = ?2)");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, now);
@@ -214,11 +215,11 @@ int bank__holds_expire(bank *b, int64_t account_id, bank_time now, size_t *relea
 
 /* ---- Reading journal rows ---- */
 
-#define TRANSFER_SELECT                                                                                       \
-	"SELECT t.seq, t.id, t.kind, d.number, c.number, t.amount, t.currency, t.memo, coalesce(r.id, ''),"      \
-	" t.posted, coalesce(h.status, ''), coalesce(t.expires_at, 0), coalesce(t.debit_balance, 0),"           \
-	" coalesce(t.credit_balance, 0), t.principal, t.created_at"                                              \
-	" FROM transfer t JOIN account d ON d.id = t.debit_id JOIN account c ON c.id = t.credit_id"            \
+#define TRANSFER_SELECT                                                                                     \
+	"SELECT t.seq, t.id, t.kind, d.number, c.number, t.amount, t.currency, t.memo, coalesce(r.id, '')," \
+	" t.posted, coalesce(h.status, ''), coalesce(t.expires_at, 0), coalesce(t.debit_balance, 0),"       \
+	" coalesce(t.credit_balance, 0), t.principal, t.created_at"                                         \
+	" FROM transfer t JOIN account d ON d.id = t.debit_id JOIN account c ON c.id = t.credit_id"         \
 	" LEFT JOIN transfer r ON r.seq = t.ref_seq LEFT JOIN hold h ON h.seq = t.seq"
 
 static const char *static_kind(const char *k)
@@ -326,8 +327,9 @@ static int replay(bank *b, const struct req *r, bank_transfer **out)
 	if (diff != NULL) {
 		char was[BANK_AMOUNT_SIZE];
 		money_text(was, sizeof was, t->amount, t->currency);
-		rc = bank__err(BANK_ECONFLICT, "transfer id \"%s\" was already used with another %s (it was a %s of %s %s)",
-			       r->id, diff, t->kind, was, t->currency);
+		rc = bank__err(BANK_ECONFLICT,
+			       "transfer id \"%s\" was already used with another %s (it was a %s of %s %s)", r->id,
+			       diff, t->kind, was, t->currency);
 		bank_transfer_free(t);
 		return rc;
 	}
@@ -413,8 +415,9 @@ static int hold_load(bank *b, const char *id, struct hold_row *h)
 		h->amount = bank__q_col_int(q, 3);
 		h->expires_at = bank__q_col_int(q, 4);
 		snprintf(h->status, sizeof h->status, "%s", bank__q_col_text(q, 5));
-		rc = strcmp(bank__q_col_text(q, 6), "hold") == 0 ? BANK_OK
-								  : bank__err(BANK_EINVAL, "transfer \"%s\" is not a hold", id);
+		rc = strcmp(bank__q_col_text(q, 6), "hold") == 0
+			     ? BANK_OK
+			     : bank__err(BANK_EINVAL, "transfer \"%s\" is not a hold", id);
 	} else if (rc == 0) {
 		rc = bank__err(BANK_ENOTFOUND, "no hold with id \"%s\"", id);
 	}
@@ -495,15 +498,17 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 			return rc;
 		if (cr.kind != BANK_ACCOUNT_CUSTOMER)
 			return bank__err(BANK_EINVAL, "account %s is an internal ledger account", cr.number);
-		if ((rc = bank__internal_account(b, cr.branch_id, cr.currency,
-						 r->kind == K_DEPOSIT ? BANK_ACCOUNT_CASH : BANK_ACCOUNT_INTEREST_EXPENSE,
-						 &dr.id)) != BANK_OK ||
+		if ((rc = bank__internal_account(
+			     b, cr.branch_id, cr.currency,
+			     r->kind == K_DEPOSIT ? BANK_ACCOUNT_CASH : BANK_ACCOUNT_INTEREST_EXPENSE, &dr.id)) !=
+			    BANK_OK ||
 		    (rc = acct_by_id(b, dr.id, &dr)) != BANK_OK)
 			return rc;
 		break;
 	case K_WITHDRAWAL:
 	case K_HOLD:
-		if ((rc = acct_by_number(b, r->debit, &dr)) != BANK_OK || (rc = check_usable(&dr, true, true)) != BANK_OK)
+		if ((rc = acct_by_number(b, r->debit, &dr)) != BANK_OK ||
+		    (rc = check_usable(&dr, true, true)) != BANK_OK)
 			return rc;
 		if (dr.kind != BANK_ACCOUNT_CUSTOMER)
 			return bank__err(BANK_EINVAL, "account %s is an internal ledger account", dr.number);
@@ -520,7 +525,8 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 		break;
 	case K_TRANSFER: {
 		int64_t did, cid;
-		if ((rc = bank__account_id(b, r->debit, &did)) != BANK_OK || (rc = bank__account_id(b, r->credit, &cid)) != BANK_OK)
+		if ((rc = bank__account_id(b, r->debit, &did)) != BANK_OK ||
+		    (rc = bank__account_id(b, r->credit, &cid)) != BANK_OK)
 			return rc;
 		if (did == cid)
 			return bank__err(BANK_EINVAL, "cannot transfer from account %s to itself", r->debit);
@@ -545,7 +551,8 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 			amount = hold.amount;
 		if (amount > hold.amount)
 			return bank__err(BANK_EINVAL, "cannot post more than the hold of \"%s\"", r->ref);
-		if ((rc = acct_by_id(b, hold.debit_id, &dr)) != BANK_OK || (rc = acct_by_id(b, hold.credit_id, &cr)) != BANK_OK)
+		if ((rc = acct_by_id(b, hold.debit_id, &dr)) != BANK_OK ||
+		    (rc = acct_by_id(b, hold.credit_id, &cr)) != BANK_OK)
 			return rc;
 		if (r->kind == K_POST && (rc = check_usable(&cr, false, true)) != BANK_OK)
 			return rc;
@@ -564,7 +571,8 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 		memcpy(ocredit, orig->credit, sizeof ocredit);
 		bank_transfer_free(orig);
 		if (!reversible)
-			return bank__err(BANK_EINVAL, "transfer \"%s\" cannot be reversed (holds, voids and reversals cannot)",
+			return bank__err(BANK_EINVAL,
+					 "transfer \"%s\" cannot be reversed (holds, voids and reversals cannot)",
 					 r->ref);
 		bank__q *q = bank__q_get(b, "SELECT 1 FROM transfer WHERE ref_seq = ? AND kind = 'reversal'");
 		if (q == NULL)
@@ -577,8 +585,10 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 		if (rc == 1)
 			return bank__err(BANK_EINVAL, "transfer \"%s\" is already reversed", r->ref);
 		/* The reversal debits the original credit account. */
-		if ((rc = acct_by_number(b, ocredit, &dr)) != BANK_OK || (rc = acct_by_number(b, odebit, &cr)) != BANK_OK ||
-		    (rc = check_usable(&dr, true, false)) != BANK_OK || (rc = check_usable(&cr, false, false)) != BANK_OK)
+		if ((rc = acct_by_number(b, ocredit, &dr)) != BANK_OK ||
+		    (rc = acct_by_number(b, odebit, &cr)) != BANK_OK ||
+		    (rc = check_usable(&dr, true, false)) != BANK_OK ||
+		    (rc = check_usable(&cr, false, false)) != BANK_OK)
 			return rc;
 		break;
 	}
@@ -590,10 +600,12 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 
 	/* Funds: release the debit account's expired holds, then check what is available. */
 	if (dr.kind == BANK_ACCOUNT_CUSTOMER && dr.pending > 0 && r->kind != K_POST && r->kind != K_VOID) {
-		if ((rc = bank__holds_expire(b, dr.id, now, NULL)) != BANK_OK || (rc = acct_by_id(b, dr.id, &dr)) != BANK_OK)
+		if ((rc = bank__holds_expire(b, dr.id, now, NULL)) != BANK_OK ||
+		    (rc = acct_by_id(b, dr.id, &dr)) != BANK_OK)
 			return rc;
 	}
-	if (dr.kind == BANK_ACCOUNT_CUSTOMER && (r->kind == K_WITHDRAWAL || r->kind == K_TRANSFER || r->kind == K_HOLD)) {
+	if (dr.kind == BANK_ACCOUNT_CUSTOMER &&
+	    (r->kind == K_WITHDRAWAL || r->kind == K_TRANSFER || r->kind == K_HOLD)) {
 		int64_t avail = bank__available(dr.kind, dr.balance, dr.pending, dr.min_balance, dr.overdraft);
 		if (amount > avail) {
 			char a1[BANK_AMOUNT_SIZE], a2[BANK_AMOUNT_SIZE];
@@ -606,8 +618,8 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	if (dr.kind == BANK_ACCOUNT_CUSTOMER && r->kind == K_REVERSAL) {
 		int64_t avail = bank__available(dr.kind, dr.balance, dr.pending, 0, dr.overdraft);
 		if (amount > avail)
-			return bank__err(BANK_EFUNDS, "account %s no longer holds the funds to reverse \"%s\"", dr.number,
-					 r->ref);
+			return bank__err(BANK_EFUNDS, "account %s no longer holds the funds to reverse \"%s\"",
+					 dr.number, r->ref);
 	}
 
 	/* New balances and pending amounts, all checked before anything is written. */
@@ -634,9 +646,10 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	if ((rc = update_account(b, &dr, dbal, dpend, now)) != BANK_OK ||
 	    (posted && (rc = update_account(b, &cr, cbal, cr.pending, now)) != BANK_OK))
 		return rc;
-	bank__q *q = bank__q_get(b, "INSERT INTO transfer(id, kind, posted, debit_id, credit_id, amount, currency, memo,"
-				    " ref_seq, expires_at, debit_balance, credit_balance, principal, created_at)"
-				    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	bank__q *q =
+		bank__q_get(b, "INSERT INTO transfer(id, kind, posted, debit_id, credit_id, amount, currency, memo,"
+			       " ref_seq, expires_at, debit_balance, credit_balance, principal, created_at)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_text(q, 1, id);
@@ -662,7 +675,9 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	int64_t seq = bank__last_rowid(b);
 
 	if (r->kind == K_HOLD) {
-		q = bank__q_get(b, "INSERT INTO hold(seq, account_id, amount, status, expires_at) VALUES (?, ?, ?, 'active', ?)");
+		q = bank__q_get(
+			b,
+			"INSERT INTO hold(seq, account_id, amount, status, expires_at) VALUES (?, ?, ?, 'active', ?)");
 		if (q == NULL)
 			return bank__last_code();
 		bank__q_int(q, 1, seq);
@@ -717,8 +732,8 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	return BANK_OK;
 }
 
-int bank__ledger_interest(bank *b, const char *account, int64_t amount, const char *id, const char *memo,
-			  bank_time now, bank_transfer **out)
+int bank__ledger_interest(bank *b, const char *account, int64_t amount, const char *id, const char *memo, bank_time now,
+			  bank_transfer **out)
 {
 	struct req r = {K_INTEREST, NULL, account, amount, id, memo, NULL, 0, false};
 	return apply(b, &r, now, out);
@@ -788,8 +803,8 @@ int bank_transfer_post(bank_transfer **out, bank *b, const char *debit, const ch
 	return one(b, &r, out, "ledger.transfer");
 }
 
-int bank_hold(bank_transfer **out, bank *b, const char *account, const char *credit, int64_t amount,
-	      int64_t expires_in, const char *id, const char *memo)
+int bank_hold(bank_transfer **out, bank *b, const char *account, const char *credit, int64_t amount, int64_t expires_in,
+	      const char *id, const char *memo)
 {
 	struct req r = {K_HOLD, account, credit, amount, id, memo, NULL, expires_in, false};
 	if (account == NULL)
@@ -984,7 +999,8 @@ static int batch_fn(bank *b, void *vctx)
 		if (failed == SIZE_MAX && open) {
 			failed = j;
 			fail_code = BANK_EINVAL;
-			snprintf(fail_msg, sizeof fail_msg, "linked chain not closed: the last item of a batch cannot be linked");
+			snprintf(fail_msg, sizeof fail_msg,
+				 "linked chain not closed: the last item of a batch cannot be linked");
 		}
 		if (failed == SIZE_MAX) {
 			if ((rc = bank__savepoint_release(b)) != BANK_OK)

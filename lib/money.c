@@ -80,8 +80,7 @@ static const bank_currency *currency_get(const char *fn, const char *code)
 	}
 	c = bank_currency_find(code);
 	if (c == NULL)
-		bank__err(BANK_EINVAL, "unknown currency \"%s\" (expected an upper-case ISO 4217 code)",
-			  echo(e, code));
+		bank__err(BANK_EINVAL, "unknown currency \"%s\" (expected an upper-case ISO 4217 code)", echo(e, code));
 	return c;
 }
 
@@ -107,8 +106,8 @@ static int format_fixed(const char *fn, char *buf, size_t size, uint64_t mag, bo
 
 	size_t len = (size_t)(tmp + sizeof tmp - p); /* with the NUL */
 	if (len > size)
-		return bank__err(BANK_ELIMIT, "%s: a buffer of %zu bytes is too small for \"%s\" (%zu needed)",
-				 fn, size, p, len);
+		return bank__err(BANK_ELIMIT, "%s: a buffer of %zu bytes is too small for \"%s\" (%zu needed)", fn,
+				 size, p, len);
 	memcpy(buf, p, len);
 	return BANK_OK;
 }
@@ -118,8 +117,8 @@ static int format_fixed(const char *fn, char *buf, size_t size, uint64_t mag, bo
  * 10^-decimals, at most @p max. @p what names the value in messages ("amount", "rate");
  * @p cur is the currency for amounts, NULL for rates. *out is written only on success.
  */
-static int parse_fixed(int64_t *out, const char *text, int decimals, int64_t max,
-		       const char *what, const bank_currency *cur)
+static int parse_fixed(int64_t *out, const char *text, int decimals, int64_t max, const char *what,
+		       const bank_currency *cur)
 {
 	char e[ECHO_SIZE];
 	const char *p = text;
@@ -144,17 +143,17 @@ static int parse_fixed(int64_t *out, const char *text, int decimals, int64_t max
 		return bank__err(BANK_EINVAL, "%s is empty", what);
 	if (*p != '\0' || int_digits == 0 || (point && frac_digits == 0))
 		return bank__err(BANK_EINVAL,
-				 "%s \"%s\" is malformed: expected digits with an optional '.' and decimals (no sign, exponent, separator or space)",
+				 "%s \"%s\" is malformed: expected digits with an optional '.' and decimals (no sign, "
+				 "exponent, separator or space)",
 				 what, echo(e, text));
 	if (point && decimals == 0 && cur != NULL)
-		return bank__err(BANK_EINVAL, "%s \"%s\" has decimals but %s has no minor units",
-				 what, echo(e, text), cur->code);
+		return bank__err(BANK_EINVAL, "%s \"%s\" has decimals but %s has no minor units", what, echo(e, text),
+				 cur->code);
 	if (frac_digits > (size_t)decimals) {
 		if (cur != NULL)
-			return bank__err(BANK_EINVAL, "%s \"%s\" has more than %d decimals for %s",
-					 what, echo(e, text), decimals, cur->code);
-		return bank__err(BANK_EINVAL, "%s \"%s\" has more than %d decimals",
-				 what, echo(e, text), decimals);
+			return bank__err(BANK_EINVAL, "%s \"%s\" has more than %d decimals for %s", what, echo(e, text),
+					 decimals, cur->code);
+		return bank__err(BANK_EINVAL, "%s \"%s\" has more than %d decimals", what, echo(e, text), decimals);
 	}
 
 	/* Pass 2: the value, overflow-checked at every step. */
@@ -177,10 +176,9 @@ static int parse_fixed(int64_t *out, const char *text, int decimals, int64_t max
 		if (format_fixed(what, m, sizeof m, (uint64_t)mv, false, md) != BANK_OK)
 			m[0] = '\0'; /* cannot happen: m is large enough */
 		if (cur != NULL)
-			return bank__err(BANK_EINVAL, "%s \"%s\" is out of range for %s (at most %s)",
-					 what, echo(e, text), cur->code, m);
-		return bank__err(BANK_EINVAL, "%s \"%s\" is out of range (at most %s%%)",
-				 what, echo(e, text), m);
+			return bank__err(BANK_EINVAL, "%s \"%s\" is out of range for %s (at most %s)", what,
+					 echo(e, text), cur->code, m);
+		return bank__err(BANK_EINVAL, "%s \"%s\" is out of range (at most %s%%)", what, echo(e, text), m);
 	}
 	*out = v;
 	return BANK_OK;
@@ -287,8 +285,8 @@ int bank_div_round_half_even(int64_t *out, int64_t num, int64_t den)
 	if (rc == BANK_EINVAL)
 		return bank__err(rc, "bank_div_round_half_even: division of %" PRId64 " by zero", num);
 	if (rc != BANK_OK)
-		return bank__err(rc, "bank_div_round_half_even: %" PRId64 " / %" PRId64 " leaves the int64 range",
-				 num, den);
+		return bank__err(rc, "bank_div_round_half_even: %" PRId64 " / %" PRId64 " leaves the int64 range", num,
+				 den);
 	*out = q;
 	return BANK_OK;
 }
@@ -303,7 +301,9 @@ int bank_round_half_even(int64_t *out, int64_t value, int digits)
 		return bank__err(BANK_EINVAL, "bank_round_half_even: digits %d is outside 0..18", digits);
 	if (div_half_even(&q, value, pow10_table[digits]) != BANK_OK ||
 	    __builtin_mul_overflow(q, pow10_table[digits], &r))
-		return bank__err(BANK_ELIMIT, "bank_round_half_even: rounding %" PRId64 " to a multiple of 10^%d leaves the int64 range",
+		return bank__err(BANK_ELIMIT,
+				 "bank_round_half_even: rounding %" PRId64
+				 " to a multiple of 10^%d leaves the int64 range",
 				 value, digits);
 	*out = r;
 	return BANK_OK;

@@ -29,7 +29,8 @@ int bank_product_kind_parse(bank_product_kind *out, const char *text)
 	else if (text && strcmp(text, "current") == 0)
 		*out = BANK_PRODUCT_CURRENT;
 	else
-		return bank__err(BANK_EINVAL, "unknown product kind \"%.40s\": use savings or current", text ? text : "");
+		return bank__err(BANK_EINVAL, "unknown product kind \"%.40s\": use savings or current",
+				 text ? text : "");
 	return BANK_OK;
 }
 
@@ -52,7 +53,7 @@ void bank_product_list_free(bank_product_list *list)
 	free(list);
 }
 
-#define PRODUCT_COLS                                                                                  \
+#define PRODUCT_COLS                                                                                       \
 	"id, code, name, kind, currency, min_balance, rate, overdraft, created_at, updated_at, day_count," \
 	" balance_method, compounding, posting, min_interest_balance"
 
@@ -139,9 +140,10 @@ static int add_fn(bank *b, void *vctx)
 	struct add_ctx *c = vctx;
 	const bank_product_spec *s = c->s;
 	bank_time now = bank_now(b);
-	bank__q *q = bank__q_get(b, "INSERT INTO product(code, name, kind, currency, min_balance, rate, overdraft,"
-				    " created_at, updated_at, day_count, balance_method, compounding, posting,"
-				    " min_interest_balance) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13)");
+	bank__q *q = bank__q_get(
+		b, "INSERT INTO product(code, name, kind, currency, min_balance, rate, overdraft,"
+		   " created_at, updated_at, day_count, balance_method, compounding, posting,"
+		   " min_interest_balance) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13)");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_text(q, 1, s->code);
@@ -262,17 +264,19 @@ static int edit_fn(bank *b, void *vctx)
 		snprintf(old, sizeof old, "%s", bank_period_name(posting ? p->posting : p->compounding));
 		rc = bank_period_parse(&per, c->value);
 		if (rc == BANK_OK && posting && per == BANK_PERIOD_DAILY)
-			rc = bank__err(BANK_EINVAL, "the posting period must be monthly, quarterly, semiannual or annual");
+			rc = bank__err(BANK_EINVAL,
+				       "the posting period must be monthly, quarterly, semiannual or annual");
 		text = true;
 		sql = posting ? "UPDATE product SET posting = ?2, updated_at = ?3 WHERE code = ?1"
 			      : "UPDATE product SET compounding = ?2, updated_at = ?3 WHERE code = ?1";
 	} else {
 		int64_t cur = strcmp(c->field, "min_balance") == 0 ? p->min_balance
 			      : strcmp(c->field, "overdraft") == 0 ? p->overdraft
-								     : p->min_interest_balance;
+								   : p->min_interest_balance;
 		if ((rc = bank_amount_format(old, sizeof old, cur, p->currency)) == BANK_OK)
 			rc = bank_amount_parse(&v, c->value, p->currency);
-		sql = strcmp(c->field, "min_balance") == 0 ? "UPDATE product SET min_balance = ?2, updated_at = ?3 WHERE code = ?1"
+		sql = strcmp(c->field, "min_balance") == 0
+			      ? "UPDATE product SET min_balance = ?2, updated_at = ?3 WHERE code = ?1"
 		      : strcmp(c->field, "overdraft") == 0
 			      ? "UPDATE product SET overdraft = ?2, updated_at = ?3 WHERE code = ?1"
 			      : "UPDATE product SET min_interest_balance = ?2, updated_at = ?3 WHERE code = ?1";
@@ -317,8 +321,9 @@ int bank_product_edit(bank *b, const char *code, const char *field, const char *
 	int rc;
 	if ((rc = bank__check_code("product", code)) != BANK_OK)
 		return rc;
-	static const char *const fields[] = {"name", "min_balance", "overdraft", "rate", "day_count",
-					     "balance_method", "compounding", "posting", "min_interest_balance"};
+	static const char *const fields[] = {"name",        "min_balance", "overdraft",
+					     "rate",        "day_count",   "balance_method",
+					     "compounding", "posting",     "min_interest_balance"};
 	bool known = false;
 	for (size_t i = 0; field && i < sizeof fields / sizeof fields[0]; i++)
 		known = known || strcmp(field, fields[i]) == 0;

@@ -165,7 +165,8 @@ int bank_balance_at(int64_t *out, bank *b, const char *account, bank_time at)
 	struct acct_info a;
 	int64_t seq;
 	int rc;
-	if ((rc = bank_account_number_check(account)) != BANK_OK || (rc = bank__authorize(b, "account.read", object)) != BANK_OK)
+	if ((rc = bank_account_number_check(account)) != BANK_OK ||
+	    (rc = bank__authorize(b, "account.read", object)) != BANK_OK)
 		return rc;
 	if ((rc = bank__tx_begin_read(b)) != BANK_OK)
 		return rc;
@@ -195,7 +196,7 @@ void bank_statement_free(bank_statement *s)
 static const char *kind_static(const char *k)
 {
 	static const char *const kinds[] = {"deposit", "withdrawal", "transfer", "hold", "post",
-					    "void", "reversal", "interest", "fee"};
+					    "void",    "reversal",   "interest", "fee"};
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 		if (strcmp(kinds[i], k) == 0)
 			return kinds[i];
@@ -221,8 +222,7 @@ static int cursor_parse(const char *after, int64_t *seq)
 	return BANK_OK;
 }
 
-static int statement_read(bank *b, bank_statement *s, const struct acct_info *a, int64_t lo, int64_t hi,
-			  size_t limit)
+static int statement_read(bank *b, bank_statement *s, const struct acct_info *a, int64_t lo, int64_t hi, size_t limit)
 {
 	bank__q *q = bank__q_get(
 		b, "SELECT t.seq, t.id, t.kind, t.created_at, t.amount, t.debit_id = ?1,"

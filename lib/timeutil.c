@@ -170,7 +170,8 @@ int bank_time_parse(bank_time *out, const char *text)
 	}
 	if (*p != '\0')
 		goto bad;
-	*out = ((days * SEC_PER_DAY + (int64_t)hh * 3600 + (int64_t)mm * 60 + (int64_t)ss) - offset) * USEC_PER_SEC + usec;
+	*out = ((days * SEC_PER_DAY + (int64_t)hh * 3600 + (int64_t)mm * 60 + (int64_t)ss) - offset) * USEC_PER_SEC +
+	       usec;
 	return BANK_OK;
 bad:
 	return bank__err(BANK_EINVAL, "invalid time \"%.40s\": expected RFC 3339, e.g. 2026-11-24T09:30:00Z",

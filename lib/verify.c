@@ -51,8 +51,7 @@ struct ctx {
 	size_t naccts;
 };
 
-static int violation(struct ctx *c, const char *check, const char *object, const char *fmt, ...)
-	BANK__PRINTF(4, 5);
+static int violation(struct ctx *c, const char *check, const char *object, const char *fmt, ...) BANK__PRINTF(4, 5);
 
 static int violation(struct ctx *c, const char *check, const char *object, const char *fmt, ...)
 {
@@ -153,8 +152,8 @@ static int load_accounts(bank *b, struct ctx *c)
 	return rc < 0 ? rc : BANK_OK;
 }
 
-static int check_side(struct ctx *c, const char *object, struct acct *a, bool debit, int64_t amount,
-		      bool has_after, int64_t after)
+static int check_side(struct ctx *c, const char *object, struct acct *a, bool debit, int64_t amount, bool has_after,
+		      int64_t after)
 {
 	a->running += debit == debit_normal(a->kind) ? amount : -(bank__i128)amount;
 	if (!has_after || (bank__i128)after != a->running) {
@@ -184,14 +183,16 @@ static int check_journal(bank *b, struct ctx *c)
 		if (amount <= 0) {
 			rc = violation(c, "amount", object, "amount %lld is not positive", (long long)amount);
 		} else if (d == NULL || k == NULL) {
-			rc = violation(c, "currency", object, "the %s account does not exist", d == NULL ? "debit" : "credit");
+			rc = violation(c, "currency", object, "the %s account does not exist",
+				       d == NULL ? "debit" : "credit");
 		} else if (strcmp(d->currency, cur) != 0 || strcmp(k->currency, cur) != 0) {
-			rc = violation(c, "currency", object, "transfer in %s between accounts in %s and %s", cur, d->currency,
-				       k->currency);
+			rc = violation(c, "currency", object, "transfer in %s between accounts in %s and %s", cur,
+				       d->currency, k->currency);
 		} else if (bank__q_col_int(q, 5) == 1) {
 			rc = check_side(c, object, d, true, amount, !bank__q_col_null(q, 6), bank__q_col_int(q, 6));
 			if (rc == BANK_OK)
-				rc = check_side(c, object, k, false, amount, !bank__q_col_null(q, 7), bank__q_col_int(q, 7));
+				rc = check_side(c, object, k, false, amount, !bank__q_col_null(q, 7),
+						bank__q_col_int(q, 7));
 		}
 		if (rc != BANK_OK)
 			break;
@@ -214,11 +215,11 @@ static int check_accounts(struct ctx *c)
 		char object[32], s1[48];
 		snprintf(object, sizeof object, "account:%s", a->number);
 		if ((bank__i128)a->balance != a->running)
-			rc = violation(c, "balance", object, "stored balance %lld, sum of postings %s", (long long)a->balance,
-				       i128_text(a->running, s1));
+			rc = violation(c, "balance", object, "stored balance %lld, sum of postings %s",
+				       (long long)a->balance, i128_text(a->running, s1));
 		if (rc == BANK_OK && (bank__i128)a->pending != a->holds)
-			rc = violation(c, "pending", object, "stored pending %lld, active holds %s", (long long)a->pending,
-				       i128_text(a->holds, s1));
+			rc = violation(c, "pending", object, "stored pending %lld, active holds %s",
+				       (long long)a->pending, i128_text(a->holds, s1));
 		size_t t = 0;
 		while (t < ntotals && strcmp(totals[t].currency, a->currency) != 0)
 			t++;
@@ -275,6 +276,6 @@ int bank_verify(bank_verify_report **out, bank *b)
 	*out = r;
 	if (c.total == 0)
 		return BANK_OK;
-	return bank__err(BANK_ECORRUPT, "verify found %zu violation%s; first: %s %s: %s", c.total, c.total == 1 ? "" : "s",
-			 r->items[0].check, r->items[0].object, r->items[0].message);
+	return bank__err(BANK_ECORRUPT, "verify found %zu violation%s; first: %s %s: %s", c.total,
+			 c.total == 1 ? "" : "s", r->items[0].check, r->items[0].object, r->items[0].message);
 }

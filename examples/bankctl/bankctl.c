@@ -1683,8 +1683,8 @@ static int cmd_interest_show(ctx *c, const args *a)
 		jw_arr_end(&c->j);
 		jw_obj_end(&c->j);
 	} else {
-		outf(c, "%-10s  %-10s  %4s  %-12s  %14s  %20s  %12s  %s\n", "START", "END", "DAYS", "RATES", "AVG BALANCE",
-		     "ACCRUED", "POSTED", "TRANSFER");
+		outf(c, "%-10s  %-10s  %4s  %-12s  %14s  %20s  %12s  %s\n", "START", "END", "DAYS", "RATES",
+		     "AVG BALANCE", "ACCRUED", "POSTED", "TRANSFER");
 		for (size_t i = 0; i < t->count; i++) {
 			const bank_interest_period *p = &t->periods[i];
 			outf(c, "%-10s  %-10s  %4d  %-12s  %14s  %20s  %12s  %s\n", day_text(d1, p->start),
@@ -1750,7 +1750,7 @@ static int cmd_interest_project(ctx *c, const args *a)
 }
 
 /* Options of the interest additions (product add and edit take INTEREST_PRODUCT_OPTS). */
-#define INTEREST_PRODUCT_OPTS                                                                  \
+#define INTEREST_PRODUCT_OPTS                                                                \
 	VALUE("day-count"), VALUE("balance-method"), VALUE("compounding"), VALUE("posting"), \
 		VALUE("min-interest-balance")
 static const optspec product_rate_opts[] = {REQUIRED("from"), OPTS_END};
@@ -1765,8 +1765,9 @@ static const optspec no_opts[] = {OPTS_END};
 static const optspec branch_add_opts[] = {VALUE("address"), OPTS_END};
 static const optspec branch_edit_opts[] = {VALUE("name"), VALUE("address"), OPTS_END};
 static const optspec product_add_opts[] = {
-	VALUE("kind"),	   REQUIRED("currency"),  VALUE("min-balance"), VALUE("rate"),
-	VALUE("overdraft"), INTEREST_PRODUCT_OPTS, OPTS_END,
+	VALUE("kind"), REQUIRED("currency"), VALUE("min-balance"),
+	VALUE("rate"), VALUE("overdraft"),   INTEREST_PRODUCT_OPTS,
+	OPTS_END,
 };
 static const optspec product_edit_opts[] = {
 	VALUE("name"), VALUE("min-balance"), VALUE("rate"), VALUE("overdraft"), INTEREST_PRODUCT_OPTS, OPTS_END,
@@ -1905,7 +1906,8 @@ static void append_usage(sbuf *b)
 	}
 	sbuf_puts(b, "\n"
 		     "Amounts are decimal text in the account's currency (\"125.50\"); dates are YYYY-MM-DD.\n"
-		     "Environment: BANK_DB, BANK_NOW (fixed RFC 3339 clock), BANK_TZ (\"UTC\", \"+HH:MM\" or \"Europe/London\").\n"
+		     "Environment: BANK_DB, BANK_NOW (fixed RFC 3339 clock), BANK_TZ (\"UTC\", \"+HH:MM\" or "
+		     "\"Europe/London\").\n"
 		     "Exit status: 0 ok, 1 refused (see the error code), 2 usage error.\n"
 		     "See docs/bankctl.md.\n");
 }

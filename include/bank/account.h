@@ -35,49 +35,49 @@ typedef enum bank_account_kind {
 
 /** An account. Strings live as long as the record. */
 typedef struct bank_account {
-	int64_t id;                                /**< internal row id */
-	char number[BANK_ACCOUNT_NUMBER_SIZE];     /**< 12-digit number */
-	bank_account_kind kind;                    /**< customer or internal */
-	int64_t customer_id;                       /**< owner; 0 for internal accounts */
-	const char *product;                       /**< product code; "" for internal accounts */
-	const char *branch;                        /**< branch code */
-	const char *name;                          /**< a label ("" when none) */
-	char currency[BANK_CURRENCY_SIZE];         /**< ISO 4217 code */
-	const char *status;                        /**< "active", "frozen" or "closed" */
-	unsigned int frozen;                       /**< BANK_FREEZE_* flags */
-	int64_t balance;                           /**< posted balance, minor units (in the account's normal side) */
-	int64_t pending;                           /**< sum of active holds */
-	int64_t available;                         /**< balance - pending - min_balance + overdraft */
-	int64_t min_balance;                       /**< from the product (0 for internal) */
-	int64_t overdraft;                         /**< from the product (0 for internal) */
-	bank_time opened_at;                       /**< opening time */
-	bank_time last_activity_at;                /**< last posting or hold */
-	bank_time closed_at;                       /**< closing time, 0 when open */
-	const char *close_reason;                  /**< "" when open (the seed's DeletedAccount) */
-	const char *closed_by;                     /**< principal who closed it, "" when open */
-	int64_t final_balance;                     /**< balance at closing */
+	int64_t id;                            /**< internal row id */
+	char number[BANK_ACCOUNT_NUMBER_SIZE]; /**< 12-digit number */
+	bank_account_kind kind;                /**< customer or internal */
+	int64_t customer_id;                   /**< owner; 0 for internal accounts */
+	const char *product;                   /**< product code; "" for internal accounts */
+	const char *branch;                    /**< branch code */
+	const char *name;                      /**< a label ("" when none) */
+	char currency[BANK_CURRENCY_SIZE];     /**< ISO 4217 code */
+	const char *status;                    /**< "active", "frozen" or "closed" */
+	unsigned int frozen;                   /**< BANK_FREEZE_* flags */
+	int64_t balance;                       /**< posted balance, minor units (in the account's normal side) */
+	int64_t pending;                       /**< sum of active holds */
+	int64_t available;                     /**< balance - pending - min_balance + overdraft */
+	int64_t min_balance;                   /**< from the product (0 for internal) */
+	int64_t overdraft;                     /**< from the product (0 for internal) */
+	bank_time opened_at;                   /**< opening time */
+	bank_time last_activity_at;            /**< last posting or hold */
+	bank_time closed_at;                   /**< closing time, 0 when open */
+	const char *close_reason;              /**< "" when open (the seed's DeletedAccount) */
+	const char *closed_by;                 /**< principal who closed it, "" when open */
+	int64_t final_balance;                 /**< balance at closing */
 } bank_account;
 
 /** A list of accounts, ordered by number. */
 typedef struct bank_account_list {
-	size_t count;            /**< number of items */
-	bank_account **items;    /**< the accounts */
+	size_t count;         /**< number of items */
+	bank_account **items; /**< the accounts */
 } bank_account_list;
 
 /** One recorded change of an account (the seed's EditAccount). */
 typedef struct bank_account_edit_entry {
-	int64_t seq;            /**< order of the change */
-	const char *field;      /**< "product", "branch", "customer", "name", "status", "frozen" */
-	const char *old_value;  /**< before */
-	const char *new_value;  /**< after */
-	const char *principal;  /**< who changed it */
-	bank_time at;           /**< when */
+	int64_t seq;           /**< order of the change */
+	const char *field;     /**< "product", "branch", "customer", "name", "status", "frozen" */
+	const char *old_value; /**< before */
+	const char *new_value; /**< after */
+	const char *principal; /**< who changed it */
+	bank_time at;          /**< when */
 } bank_account_edit_entry;
 
 /** The change history of one account, oldest first. */
 typedef struct bank_account_edits {
-	size_t count;                      /**< number of entries */
-	bank_account_edit_entry *entries;  /**< the entries */
+	size_t count;                     /**< number of entries */
+	bank_account_edit_entry *entries; /**< the entries */
 } bank_account_edits;
 
 /** "customer", "cash", "interest_expense", "fee_income", "suspense"; "unknown" otherwise. */

@@ -23,8 +23,8 @@ typedef struct bank_branch {
 
 /** A list of branches, ordered by code. */
 typedef struct bank_branch_list {
-	size_t count;         /**< number of items */
-	bank_branch **items;  /**< the branches */
+	size_t count;        /**< number of items */
+	bank_branch **items; /**< the branches */
 } bank_branch_list;
 
 /**

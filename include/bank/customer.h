@@ -23,24 +23,24 @@ typedef struct bank_address {
 
 /** A customer. Strings live as long as the record; "" means not given. */
 typedef struct bank_customer {
-	int64_t id;               /**< customer id */
-	const char *name;         /**< full name, 1-200 bytes, stored verbatim */
-	const char *dob;          /**< date of birth "YYYY-MM-DD" or "" */
-	const char *occupation;   /**< occupation */
-	int64_t income;           /**< annual income in minor units of income_currency, -1 when not given */
+	int64_t id;                               /**< customer id */
+	const char *name;                         /**< full name, 1-200 bytes, stored verbatim */
+	const char *dob;                          /**< date of birth "YYYY-MM-DD" or "" */
+	const char *occupation;                   /**< occupation */
+	int64_t income;                           /**< annual income in minor units of income_currency, -1 when not given */
 	char income_currency[BANK_CURRENCY_SIZE]; /**< currency of income */
-	const char *email;        /**< e-mail address */
-	const char *phone;        /**< phone number */
-	int has_address;          /**< nonzero when an address is on file */
-	bank_address address;     /**< the address (strings "" when none) */
-	bank_time created_at;     /**< creation time */
-	bank_time updated_at;     /**< last edit */
+	const char *email;                        /**< e-mail address */
+	const char *phone;                        /**< phone number */
+	int has_address;                          /**< nonzero when an address is on file */
+	bank_address address;                     /**< the address (strings "" when none) */
+	bank_time created_at;                     /**< creation time */
+	bank_time updated_at;                     /**< last edit */
 } bank_customer;
 
 /** A list of customers, ordered by id. */
 typedef struct bank_customer_list {
-	size_t count;            /**< number of items */
-	bank_customer **items;   /**< the customers */
+	size_t count;          /**< number of items */
+	bank_customer **items; /**< the customers */
 } bank_customer_list;
 
 /** Current version of bank_customer_spec. */
@@ -48,19 +48,22 @@ typedef struct bank_customer_list {
 
 /** What bank_customer_add() needs. Start from BANK_CUSTOMER_SPEC_INIT. */
 typedef struct bank_customer_spec {
-	unsigned int version;          /**< BANK_CUSTOMER_SPEC_VERSION */
-	const char *name;              /**< required */
-	const char *dob;               /**< "YYYY-MM-DD", not in the future, or NULL */
-	const char *occupation;        /**< or NULL */
-	int64_t income;                /**< minor units >= 0, or -1 when not given */
-	const char *income_currency;   /**< NULL means "USD" */
-	const char *email;             /**< must contain one '@' with text on both sides, or NULL */
-	const char *phone;             /**< digits, spaces, '+', '-', '(', ')', or NULL */
-	const bank_address *address;   /**< or NULL: no address yet */
+	unsigned int version;        /**< BANK_CUSTOMER_SPEC_VERSION */
+	const char *name;            /**< required */
+	const char *dob;             /**< "YYYY-MM-DD", not in the future, or NULL */
+	const char *occupation;      /**< or NULL */
+	int64_t income;              /**< minor units >= 0, or -1 when not given */
+	const char *income_currency; /**< NULL means "USD" */
+	const char *email;           /**< must contain one '@' with text on both sides, or NULL */
+	const char *phone;           /**< digits, spaces, '+', '-', '(', ')', or NULL */
+	const bank_address *address; /**< or NULL: no address yet */
 } bank_customer_spec;
 
 /** Static initializer of bank_customer_spec. */
-#define BANK_CUSTOMER_SPEC_INIT {BANK_CUSTOMER_SPEC_VERSION, NULL, NULL, NULL, -1, NULL, NULL, NULL, NULL}
+#define BANK_CUSTOMER_SPEC_INIT                                                          \
+	{                                                                                \
+		BANK_CUSTOMER_SPEC_VERSION, NULL, NULL, NULL, -1, NULL, NULL, NULL, NULL \
+	}
 
 /**
  * Adds a customer (and the address, when given).

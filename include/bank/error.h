@@ -18,23 +18,23 @@ extern "C" {
 
 /** Status codes. 0 is success; every failure is negative. */
 typedef enum bank_status {
-	BANK_OK = 0,                     /**< success */
-	BANK_EINVAL = -1,                /**< invalid_argument: malformed or out-of-range input */
-	BANK_ENOTFOUND = -2,             /**< not_found: no such object */
-	BANK_EEXISTS = -3,               /**< already_exists: the object exists already */
-	BANK_EFUNDS = -4,                /**< insufficient_funds: a debit above what is available */
-	BANK_ECURRENCY = -5,             /**< currency_mismatch: accounts or amount of other currencies */
-	BANK_EFROZEN = -6,               /**< account_frozen: the account refuses this direction */
-	BANK_ECLOSED = -7,               /**< account_closed: the account is closed */
-	BANK_ELIMIT = -8,                /**< limit_exceeded: a limit or an integer range would be passed */
-	BANK_ECONFLICT = -9,             /**< conflict: an id reused with other fields */
-	BANK_EBUSY = -10,                /**< busy: the database stayed locked past the busy timeout */
-	BANK_EPERM = -11,                /**< permission_denied: the principal may not do this */
-	BANK_EAUTH = -12,                /**< authentication_failed: bad credentials or session */
-	BANK_EIO = -13,                  /**< io_error: the storage failed */
-	BANK_ECORRUPT = -14,             /**< corrupt: not a libbank database, or an invariant broken */
-	BANK_EMISUSE = -15,              /**< misuse: the API was called wrongly (NULL handle...) */
-	BANK_ENOMEM = -16                /**< out_of_memory: an allocation failed */
+	BANK_OK = 0,         /**< success */
+	BANK_EINVAL = -1,    /**< invalid_argument: malformed or out-of-range input */
+	BANK_ENOTFOUND = -2, /**< not_found: no such object */
+	BANK_EEXISTS = -3,   /**< already_exists: the object exists already */
+	BANK_EFUNDS = -4,    /**< insufficient_funds: a debit above what is available */
+	BANK_ECURRENCY = -5, /**< currency_mismatch: accounts or amount of other currencies */
+	BANK_EFROZEN = -6,   /**< account_frozen: the account refuses this direction */
+	BANK_ECLOSED = -7,   /**< account_closed: the account is closed */
+	BANK_ELIMIT = -8,    /**< limit_exceeded: a limit or an integer range would be passed */
+	BANK_ECONFLICT = -9, /**< conflict: an id reused with other fields */
+	BANK_EBUSY = -10,    /**< busy: the database stayed locked past the busy timeout */
+	BANK_EPERM = -11,    /**< permission_denied: the principal may not do this */
+	BANK_EAUTH = -12,    /**< authentication_failed: bad credentials or session */
+	BANK_EIO = -13,      /**< io_error: the storage failed */
+	BANK_ECORRUPT = -14, /**< corrupt: not a libbank database, or an invariant broken */
+	BANK_EMISUSE = -15,  /**< misuse: the API was called wrongly (NULL handle...) */
+	BANK_ENOMEM = -16    /**< out_of_memory: an allocation failed */
 } bank_status;
 
 /** Lowest (most negative) error code this version defines. */

@@ -47,7 +47,10 @@ typedef struct bank_options {
 } bank_options;
 
 /** Static initializer of bank_options with every default. */
-#define BANK_OPTIONS_INIT {BANK_OPTIONS_VERSION, BANK_DURABILITY_FULL, 5000, NULL, NULL, NULL, 0, 0, 0}
+#define BANK_OPTIONS_INIT                                                                   \
+	{                                                                                   \
+		BANK_OPTIONS_VERSION, BANK_DURABILITY_FULL, 5000, NULL, NULL, NULL, 0, 0, 0 \
+	}
 
 /**
  * Fills @p opts with the defaults for @p version (pass BANK_OPTIONS_VERSION).

@@ -36,23 +36,23 @@ typedef enum bank_transfer_status {
 
 /** A journal entry. Strings live as long as the record. */
 typedef struct bank_transfer {
-	int64_t seq;                            /**< journal position (commit order) */
-	const char *id;                         /**< the idempotency key */
-	const char *kind;                       /**< "deposit", "withdrawal", "transfer", "hold", "post", "void", "reversal", "interest", "fee" */
-	char debit[BANK_ACCOUNT_NUMBER_SIZE];   /**< debited account number */
-	char credit[BANK_ACCOUNT_NUMBER_SIZE];  /**< credited account number */
-	int64_t amount;                         /**< minor units, > 0 */
-	char currency[BANK_CURRENCY_SIZE];      /**< ISO 4217 code */
-	const char *memo;                       /**< "" when none */
-	const char *ref;                        /**< the hold posted or voided, or the transfer reversed; "" when none */
-	int pending;                            /**< nonzero for a hold: reserves funds, moves no balance */
-	const char *hold_status;                /**< for holds: "active", "posted", "voided", "expired"; else "" */
-	bank_time expires_at;                   /**< for holds: expiry, 0 = never */
-	int64_t debit_balance;                  /**< debit account's balance after this posting (0 for holds and voids) */
-	int64_t credit_balance;                 /**< credit account's balance after this posting (0 for holds and voids) */
-	const char *principal;                  /**< who made it */
-	bank_time created_at;                   /**< when it was committed */
-	bank_transfer_status status;            /**< created by this call, or a replay */
+	int64_t seq;                           /**< journal position (commit order) */
+	const char *id;                        /**< the idempotency key */
+	const char *kind;                      /**< "deposit", "withdrawal", "transfer", "hold", "post", "void", "reversal", "interest", "fee" */
+	char debit[BANK_ACCOUNT_NUMBER_SIZE];  /**< debited account number */
+	char credit[BANK_ACCOUNT_NUMBER_SIZE]; /**< credited account number */
+	int64_t amount;                        /**< minor units, > 0 */
+	char currency[BANK_CURRENCY_SIZE];     /**< ISO 4217 code */
+	const char *memo;                      /**< "" when none */
+	const char *ref;                       /**< the hold posted or voided, or the transfer reversed; "" when none */
+	int pending;                           /**< nonzero for a hold: reserves funds, moves no balance */
+	const char *hold_status;               /**< for holds: "active", "posted", "voided", "expired"; else "" */
+	bank_time expires_at;                  /**< for holds: expiry, 0 = never */
+	int64_t debit_balance;                 /**< debit account's balance after this posting (0 for holds and voids) */
+	int64_t credit_balance;                /**< credit account's balance after this posting (0 for holds and voids) */
+	const char *principal;                 /**< who made it */
+	bank_time created_at;                  /**< when it was committed */
+	bank_transfer_status status;           /**< created by this call, or a replay */
 } bank_transfer;
 
 /** "created" or "exists". */
@@ -104,17 +104,20 @@ BANK_EXTERN(void) bank_transfer_free(bank_transfer *t);
  * it a withdrawal from @p debit; both set make it a transfer.
  */
 typedef struct bank_transfer_request {
-	unsigned int version;   /**< BANK_TRANSFER_REQUEST_VERSION */
-	const char *debit;      /**< account number, or NULL for a deposit */
-	const char *credit;     /**< account number, or NULL for a withdrawal */
-	int64_t amount;         /**< minor units, > 0 */
-	const char *id;         /**< idempotency key, or NULL */
-	const char *memo;       /**< or NULL */
-	int linked;             /**< nonzero: this item and the next succeed or fail together */
+	unsigned int version; /**< BANK_TRANSFER_REQUEST_VERSION */
+	const char *debit;    /**< account number, or NULL for a deposit */
+	const char *credit;   /**< account number, or NULL for a withdrawal */
+	int64_t amount;       /**< minor units, > 0 */
+	const char *id;       /**< idempotency key, or NULL */
+	const char *memo;     /**< or NULL */
+	int linked;           /**< nonzero: this item and the next succeed or fail together */
 } bank_transfer_request;
 
 /** Static initializer of bank_transfer_request. */
-#define BANK_TRANSFER_REQUEST_INIT {BANK_TRANSFER_REQUEST_VERSION, NULL, NULL, 0, NULL, NULL, 0}
+#define BANK_TRANSFER_REQUEST_INIT                                          \
+	{                                                                   \
+		BANK_TRANSFER_REQUEST_VERSION, NULL, NULL, 0, NULL, NULL, 0 \
+	}
 
 /** The outcome of one batch item. */
 typedef struct bank_batch_result {
@@ -125,9 +128,9 @@ typedef struct bank_batch_result {
 
 /** The outcomes of a batch, in request order. */
 typedef struct bank_batch_results {
-	size_t count;              /**< equals the number of requests */
-	bank_batch_result *items;  /**< one per request */
-	size_t failed;             /**< how many items failed */
+	size_t count;             /**< equals the number of requests */
+	bank_batch_result *items; /**< one per request */
+	size_t failed;            /**< how many items failed */
 } bank_batch_results;
 
 /**

@@ -21,16 +21,16 @@ typedef enum bank_product_kind {
 
 /** A product. Strings live as long as the record. */
 typedef struct bank_product {
-	int64_t id;                   /**< internal row id */
-	const char *code;             /**< unique code, 1-16 of [A-Za-z0-9_-] */
-	const char *name;             /**< display name */
-	bank_product_kind kind;       /**< savings or current */
+	int64_t id;                        /**< internal row id */
+	const char *code;                  /**< unique code, 1-16 of [A-Za-z0-9_-] */
+	const char *name;                  /**< display name */
+	bank_product_kind kind;            /**< savings or current */
 	char currency[BANK_CURRENCY_SIZE]; /**< ISO 4217 code */
-	int64_t min_balance;          /**< minor units an account must keep (>= 0) */
-	int64_t rate;                 /**< annual rate in effect today (see bank_interest_rates_get()), BANK_RATE_SCALE per percent */
-	int64_t overdraft;            /**< minor units an account may go below zero (>= 0) */
-	bank_time created_at;         /**< creation time */
-	bank_time updated_at;         /**< last edit */
+	int64_t min_balance;               /**< minor units an account must keep (>= 0) */
+	int64_t rate;                      /**< annual rate in effect today (see bank_interest_rates_get()), BANK_RATE_SCALE per percent */
+	int64_t overdraft;                 /**< minor units an account may go below zero (>= 0) */
+	bank_time created_at;              /**< creation time */
+	bank_time updated_at;              /**< last edit */
 	/* Interest conventions (bank/interest.h). */
 	bank_day_count day_count;           /**< act/365, act/360 or act/act */
 	bank_balance_method balance_method; /**< daily or average daily balance */
@@ -41,8 +41,8 @@ typedef struct bank_product {
 
 /** A list of products, ordered by code. */
 typedef struct bank_product_list {
-	size_t count;          /**< number of items */
-	bank_product **items;  /**< the products */
+	size_t count;         /**< number of items */
+	bank_product **items; /**< the products */
 } bank_product_list;
 
 /** Current version of bank_product_spec. */
@@ -50,14 +50,14 @@ typedef struct bank_product_list {
 
 /** What bank_product_add() needs. Start from BANK_PRODUCT_SPEC_INIT. */
 typedef struct bank_product_spec {
-	unsigned int version;     /**< BANK_PRODUCT_SPEC_VERSION */
-	const char *code;         /**< required */
-	const char *name;         /**< required */
-	bank_product_kind kind;   /**< default savings */
-	const char *currency;     /**< required, a known ISO 4217 code */
-	int64_t min_balance;      /**< >= 0 */
-	int64_t rate;             /**< 0 .. BANK_RATE_MAX */
-	int64_t overdraft;        /**< >= 0 */
+	unsigned int version;   /**< BANK_PRODUCT_SPEC_VERSION */
+	const char *code;       /**< required */
+	const char *name;       /**< required */
+	bank_product_kind kind; /**< default savings */
+	const char *currency;   /**< required, a known ISO 4217 code */
+	int64_t min_balance;    /**< >= 0 */
+	int64_t rate;           /**< 0 .. BANK_RATE_MAX */
+	int64_t overdraft;      /**< >= 0 */
 	/* Interest conventions (bank/interest.h); the rate above applies from the day of creation. */
 	bank_day_count day_count;           /**< default BANK_DAY_COUNT_ACT_365 */
 	bank_balance_method balance_method; /**< default BANK_BALANCE_DAILY */
@@ -67,9 +67,11 @@ typedef struct bank_product_spec {
 } bank_product_spec;
 
 /** Static initializer of bank_product_spec. */
-#define BANK_PRODUCT_SPEC_INIT                                                                            \
-	{BANK_PRODUCT_SPEC_VERSION, NULL, NULL, BANK_PRODUCT_SAVINGS, NULL, 0, 0, 0, BANK_DAY_COUNT_ACT_365, \
-	 BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0}
+#define BANK_PRODUCT_SPEC_INIT                                                                                      \
+	{                                                                                                           \
+		BANK_PRODUCT_SPEC_VERSION, NULL, NULL, BANK_PRODUCT_SAVINGS, NULL, 0, 0, 0, BANK_DAY_COUNT_ACT_365, \
+			BANK_BALANCE_DAILY, BANK_PERIOD_MONTHLY, BANK_PERIOD_MONTHLY, 0                             \
+	}
 
 /** "savings" or "current" for @p kind; "unknown" otherwise. */
 BANK_EXTERN(const char *) bank_product_kind_name(bank_product_kind kind);

@@ -39,15 +39,15 @@ BANK_EXTERN(int) bank_balance_at(int64_t *out, bank *b, const char *account, ban
 
 /** One line of a statement. */
 typedef struct bank_statement_entry {
-	int64_t seq;               /**< journal position */
-	const char *id;            /**< transfer id */
-	const char *kind;          /**< transfer kind */
-	bank_time at;              /**< posting time */
-	int64_t amount;            /**< signed: positive raises the account's balance, negative lowers it */
-	int64_t balance_after;     /**< the account's balance after this line */
-	const char *counterparty;  /**< the other account's number */
-	const char *memo;          /**< "" when none */
-	const char *ref;           /**< referenced transfer, "" when none */
+	int64_t seq;              /**< journal position */
+	const char *id;           /**< transfer id */
+	const char *kind;         /**< transfer kind */
+	bank_time at;             /**< posting time */
+	int64_t amount;           /**< signed: positive raises the account's balance, negative lowers it */
+	int64_t balance_after;    /**< the account's balance after this line */
+	const char *counterparty; /**< the other account's number */
+	const char *memo;         /**< "" when none */
+	const char *ref;          /**< referenced transfer, "" when none */
 } bank_statement_entry;
 
 /** One page of a statement. */
@@ -84,19 +84,19 @@ BANK_EXTERN(void) bank_statement_free(bank_statement *s);
 
 /** Totals of one kind of account in one branch and currency. */
 typedef struct bank_trial_line {
-	const char *branch;                 /**< branch code */
-	char currency[BANK_CURRENCY_SIZE];  /**< ISO 4217 code */
-	const char *kind;                   /**< account kind name */
-	size_t accounts;                    /**< how many accounts */
-	int64_t debit;                      /**< sum of debit balances */
-	int64_t credit;                     /**< sum of credit balances */
+	const char *branch;                /**< branch code */
+	char currency[BANK_CURRENCY_SIZE]; /**< ISO 4217 code */
+	const char *kind;                  /**< account kind name */
+	size_t accounts;                   /**< how many accounts */
+	int64_t debit;                     /**< sum of debit balances */
+	int64_t credit;                    /**< sum of credit balances */
 } bank_trial_line;
 
 /** Totals per currency: debits equal credits in a sound ledger. */
 typedef struct bank_trial_total {
-	char currency[BANK_CURRENCY_SIZE];  /**< ISO 4217 code */
-	int64_t debit;                      /**< sum of debit balances */
-	int64_t credit;                     /**< sum of credit balances */
+	char currency[BANK_CURRENCY_SIZE]; /**< ISO 4217 code */
+	int64_t debit;                     /**< sum of debit balances */
+	int64_t credit;                    /**< sum of credit balances */
 } bank_trial_total;
 
 /** A trial balance: lines per branch, currency and kind, and totals per currency. */
@@ -124,10 +124,10 @@ typedef struct bank_violation {
 
 /** What bank_verify() found. */
 typedef struct bank_verify_report {
-	size_t count;               /**< violations */
-	bank_violation *items;      /**< every violation found */
-	int64_t accounts_checked;   /**< accounts examined */
-	int64_t transfers_checked;  /**< journal entries examined */
+	size_t count;              /**< violations */
+	bank_violation *items;     /**< every violation found */
+	int64_t accounts_checked;  /**< accounts examined */
+	int64_t transfers_checked; /**< journal entries examined */
 } bank_verify_report;
 
 /**
@@ -147,19 +147,19 @@ BANK_EXTERN(void) bank_verify_report_free(bank_verify_report *r);
 
 /** One audit record. */
 typedef struct bank_audit_entry {
-	int64_t seq;            /**< position */
-	bank_time at;           /**< when */
-	const char *principal;  /**< who */
-	const char *action;     /**< what, "account.open" */
-	const char *object;     /**< on what, "account:123456789012" */
-	const char *details;    /**< JSON object */
+	int64_t seq;           /**< position */
+	bank_time at;          /**< when */
+	const char *principal; /**< who */
+	const char *action;    /**< what, "account.open" */
+	const char *object;    /**< on what, "account:123456789012" */
+	const char *details;   /**< JSON object */
 } bank_audit_entry;
 
 /** A page of audit records. */
 typedef struct bank_audit_page {
-	size_t count;               /**< entries */
-	bank_audit_entry *entries;  /**< oldest first */
-	int64_t next;               /**< pass as after_seq for the next page; 0 on the last */
+	size_t count;              /**< entries */
+	bank_audit_entry *entries; /**< oldest first */
+	int64_t next;              /**< pass as after_seq for the next page; 0 on the last */
 } bank_audit_page;
 
 /**

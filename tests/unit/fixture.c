@@ -44,7 +44,8 @@ void fx_expect_code(int rc, int code, const char *what, const char *file, int li
 	const bank_error *e = bank_error_last();
 	if (rc != code) {
 		print_error("%s\n  expected %s (%d), got %s (%d); last error: %s \"%s\"\n", what, bank_error_name(code),
-			    code, bank_error_name(rc), rc, bank_error_name(e->code), e->message ? e->message : "(null)");
+			    code, bank_error_name(rc), rc, bank_error_name(e->code),
+			    e->message ? e->message : "(null)");
 		_fail(file, line);
 	}
 	if (code == BANK_OK)
@@ -305,7 +306,8 @@ int64_t fx_audit_find(bank *b, int64_t after, const char *action, ...)
 			va_start(ap, action);
 			int all = 1;
 			for (const char *s = va_arg(ap, const char *); s != NULL; s = va_arg(ap, const char *))
-				if (strstr(e->details, s) == NULL && (e->object == NULL || strstr(e->object, s) == NULL))
+				if (strstr(e->details, s) == NULL &&
+				    (e->object == NULL || strstr(e->object, s) == NULL))
 					all = 0;
 			va_end(ap);
 			if (all) {
@@ -380,7 +382,8 @@ void fx_verify_clean(bank *b)
 	int rc = bank_verify(&r, b);
 	if (rc != BANK_OK && r != NULL)
 		for (size_t i = 0; i < r->count; i++)
-			print_error("violation %s %s: %s\n", r->items[i].check, r->items[i].object, r->items[i].message);
+			print_error("violation %s %s: %s\n", r->items[i].check, r->items[i].object,
+				    r->items[i].message);
 	FX_OK(rc);
 	assert_non_null(r);
 	assert_int_equal(r->count, 0);
@@ -441,9 +444,8 @@ void fx_snap_take(fx_snap *s, bank *b)
 	memset(s, 0, sizeof *s);
 	sqlite3 *db = fx_sqlite(b);
 	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name",
-					    -1, &st, NULL),
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name", -1,
+					    &st, NULL),
 			 SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		assert_true(s->ntables < sizeof s->tables / sizeof s->tables[0]);
@@ -498,11 +500,11 @@ void fx_snap_check(const fx_snap *s, bank *b, const char *what, const char *file
 			    now->accounts[i].pending != s->accounts[i].pending ||
 			    strcmp(now->accounts[i].status, s->accounts[i].status) != 0 ||
 			    now->accounts[i].frozen != s->accounts[i].frozen) {
-				print_error("%s changed account %s: balance %" PRId64 " -> %" PRId64 ", pending %" PRId64
-					    " -> %" PRId64 ", status %s -> %s\n",
-					    what, s->accounts[i].number, s->accounts[i].balance, now->accounts[i].balance,
-					    s->accounts[i].pending, now->accounts[i].pending, s->accounts[i].status,
-					    now->accounts[i].status);
+				print_error("%s changed account %s: balance %" PRId64 " -> %" PRId64
+					    ", pending %" PRId64 " -> %" PRId64 ", status %s -> %s\n",
+					    what, s->accounts[i].number, s->accounts[i].balance,
+					    now->accounts[i].balance, s->accounts[i].pending, now->accounts[i].pending,
+					    s->accounts[i].status, now->accounts[i].status);
 				bad = 1;
 			}
 		}

@@ -44,19 +44,19 @@ void fx_advance(int64_t seconds);
 
 #define FX_SEED 42
 #define FX_BRANCH "HQ"
-#define FX_USD "SAV-USD" /* savings, USD, no minimum, no overdraft, 2.5% */
-#define FX_EUR "SAV-EUR" /* savings, EUR, no minimum, no overdraft, 1% */
+#define FX_USD "SAV-USD"   /* savings, USD, no minimum, no overdraft, 2.5% */
+#define FX_EUR "SAV-EUR"   /* savings, EUR, no minimum, no overdraft, 1% */
 #define FX_A1_FUNDS 100000 /* 1000.00 USD, deposit id "fx-fund-1" */
 #define FX_A2_FUNDS 50000  /* 500.00 USD, deposit id "fx-fund-2" */
 
 typedef struct fx {
 	bank *b;
-	char dir[128];  /* temp directory of a file-backed bank, "" in memory */
-	char path[192]; /* its database file, ":memory:" in memory */
-	int64_t customer;                          /* the customer's id */
-	char a1[BANK_ACCOUNT_NUMBER_SIZE];         /* funded with FX_A1_FUNDS */
-	char a2[BANK_ACCOUNT_NUMBER_SIZE];         /* funded with FX_A2_FUNDS */
-	char cash[BANK_ACCOUNT_NUMBER_SIZE];       /* HQ's USD cash vault */
+	char dir[128];                       /* temp directory of a file-backed bank, "" in memory */
+	char path[192];                      /* its database file, ":memory:" in memory */
+	int64_t customer;                    /* the customer's id */
+	char a1[BANK_ACCOUNT_NUMBER_SIZE];   /* funded with FX_A1_FUNDS */
+	char a2[BANK_ACCOUNT_NUMBER_SIZE];   /* funded with FX_A2_FUNDS */
+	char cash[BANK_ACCOUNT_NUMBER_SIZE]; /* HQ's USD cash vault */
 } fx;
 
 /** cmocka setup: the fixture in memory (state receives an fx *). Clock at FX_T0 + 60 s. */
@@ -153,14 +153,14 @@ void fx_expect_code(int rc, int code, const char *what, const char *file, int li
  * Runs @p call, which must fail with @p code and change nothing (FX_REFUSE needs a
  * statement-scoped snapshot, so it is a macro).
  */
-#define FX_REFUSE(b, code, call)                                                                          \
-	do {                                                                                              \
-		fx_snap *fx_s_ = fx_snap_new(b);                                                            \
-		bank_error_clear();                                                                       \
-		int fx_rc_ = (call);                                                                      \
-		fx_expect_code(fx_rc_, (code), #call, __FILE__, __LINE__);                                \
-		fx_snap_check(fx_s_, (b), #call, __FILE__, __LINE__);                                     \
-		fx_snap_free(fx_s_);                                                                      \
+#define FX_REFUSE(b, code, call)                                           \
+	do {                                                               \
+		fx_snap *fx_s_ = fx_snap_new(b);                           \
+		bank_error_clear();                                        \
+		int fx_rc_ = (call);                                       \
+		fx_expect_code(fx_rc_, (code), #call, __FILE__, __LINE__); \
+		fx_snap_check(fx_s_, (b), #call, __FILE__, __LINE__);      \
+		fx_snap_free(fx_s_);                                       \
 	} while (0)
 
 fx_snap *fx_snap_new(bank *b);

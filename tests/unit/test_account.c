@@ -54,8 +54,17 @@ static void test_account_number__form(void **state)
 	FX_OK(bank_account_number_check(ok));
 
 	static const char *const bad[] = {
-		"", "1", "12345678901", "1234567890123", "12345678901a", "abcdefghijkl", " 12345678901",
-		"123456789012 ", "+23456789012", "-23456789012", "1234-5678-90",
+		"",
+		"1",
+		"12345678901",
+		"1234567890123",
+		"12345678901a",
+		"abcdefghijkl",
+		" 12345678901",
+		"123456789012 ",
+		"+23456789012",
+		"-23456789012",
+		"1234-5678-90",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		if (bank_account_number_check(bad[i]) != BANK_EINVAL) {

@@ -67,7 +67,8 @@ static void test_branch_add__code_limits(void **state)
 static void test_branch_add__bad_code(void **state)
 {
 	fx *f = *state;
-	static const char *const bad[] = {"", "abcdefghij_-01234", "a b", "x/y", "x.y", "caf\xc3\xa9", "HQ;", "'", "a\nb"};
+	static const char *const bad[] = {"",    "abcdefghij_-01234", "a b", "x/y", "x.y", "caf\xc3\xa9", "HQ;", "'",
+					  "a\nb"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		FX_REFUSE(f->b, BANK_EINVAL, bank_branch_add(NULL, f->b, bad[i], "Name", NULL));
 	FX_REFUSE(f->b, BANK_EINVAL, bank_branch_add(NULL, f->b, NULL, "Name", NULL));

@@ -132,10 +132,7 @@ static void test_customer_add__sql_metacharacters(void **state)
 {
 	fx *f = *state;
 	static const char *const names[] = {
-		"Robert'); DROP TABLE customer;--",
-		"O'Connor \"Junior\"",
-		"%s%s%n%x",
-		"Zoë Ñúñez 李小龍",
+		"Robert'); DROP TABLE customer;--",   "O'Connor \"Junior\"", "%s%s%n%x", "Zoë Ñúñez 李小龍",
 		"back\\slash; SELECT * FROM account",
 	};
 	int64_t ids[5];
@@ -166,11 +163,11 @@ static void test_customer_add__refusals(void **state)
 {
 	fx *f = *state;
 	bank_customer_spec s;
-#define SPEC(field, value)                          \
-	do {                                        \
+#define SPEC(field, value)                                       \
+	do {                                                     \
 		s = (bank_customer_spec)BANK_CUSTOMER_SPEC_INIT; \
-		s.name = "Eve";                     \
-		s.field = value;                    \
+		s.name = "Eve";                                  \
+		s.field = value;                                 \
 	} while (0)
 
 	SPEC(name, NULL);
@@ -183,7 +180,8 @@ static void test_customer_add__refusals(void **state)
 	SPEC(name, longname);
 	FX_REFUSE(f->b, BANK_EINVAL, bank_customer_add(NULL, f->b, &s));
 
-	static const char *const bad_dob[] = {"2023-02-29", "1980-13-01", "15/07/1980", "1980-7-15", "2026-03-03", "9999-12-31"};
+	static const char *const bad_dob[] = {"2023-02-29", "1980-13-01", "15/07/1980",
+					      "1980-7-15",  "2026-03-03", "9999-12-31"};
 	for (size_t i = 0; i < sizeof bad_dob / sizeof bad_dob[0]; i++) {
 		SPEC(dob, bad_dob[i]);
 		FX_REFUSE(f->b, BANK_EINVAL, bank_customer_add(NULL, f->b, &s));
@@ -419,20 +417,13 @@ static void test_customer_list__ordered_by_id(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_customer_add__minimal),
-		T(test_customer_add__with_address),
-		T(test_customer_add__partial_address),
-		T(test_customer_add__sql_metacharacters),
-		T(test_customer_add__refusals),
-		T(test_customer_add__dob_today_ok),
-		T(test_customer_get__unknown),
-		T(test_customer_edit__fields_audited),
-		T(test_customer_edit__clear_optional),
-		T(test_customer_edit__income_in_its_currency),
-		T(test_customer_edit__refusals),
-		T(test_customer_address__via_edit),
-		T(test_customer_address__set_later),
-		T(test_customer_list__ordered_by_id),
+		T(test_customer_add__minimal),         T(test_customer_add__with_address),
+		T(test_customer_add__partial_address), T(test_customer_add__sql_metacharacters),
+		T(test_customer_add__refusals),        T(test_customer_add__dob_today_ok),
+		T(test_customer_get__unknown),         T(test_customer_edit__fields_audited),
+		T(test_customer_edit__clear_optional), T(test_customer_edit__income_in_its_currency),
+		T(test_customer_edit__refusals),       T(test_customer_address__via_edit),
+		T(test_customer_address__set_later),   T(test_customer_list__ordered_by_id),
 	};
 	return cmocka_run_group_tests_name("customer", tests, NULL, NULL);
 }

@@ -194,12 +194,12 @@ static void test_error_misuse__null_handle(void **state)
 static pthread_barrier_t barrier;
 
 struct thread_result {
-	int code_after_own;    /* this thread's code after its own failure */
-	int code_after_other;  /* ... after the other thread failed too */
-	char message[256];     /* its message after the other thread failed */
-	int initial_code;      /* code before any call on this thread */
-	int initial_empty;     /* the initial message was "" */
-	int rc;                /* what the failing call returned */
+	int code_after_own;   /* this thread's code after its own failure */
+	int code_after_other; /* ... after the other thread failed too */
+	char message[256];    /* its message after the other thread failed */
+	int initial_code;     /* code before any call on this thread */
+	int initial_empty;    /* the initial message was "" */
+	int rc;               /* what the failing call returned */
 };
 
 static void *thread_a(void *arg)
@@ -208,10 +208,10 @@ static void *thread_a(void *arg)
 	r->initial_code = bank_error_last()->code;
 	r->initial_empty = bank_error_last()->message != NULL && bank_error_last()->message[0] == '\0';
 	bank_time t;
-	r->rc = bank_time_parse(&t, "garbage");          /* EINVAL */
+	r->rc = bank_time_parse(&t, "garbage"); /* EINVAL */
 	r->code_after_own = bank_error_last()->code;
-	pthread_barrier_wait(&barrier);                  /* A has failed */
-	pthread_barrier_wait(&barrier);                  /* B has failed */
+	pthread_barrier_wait(&barrier); /* A has failed */
+	pthread_barrier_wait(&barrier); /* B has failed */
 	r->code_after_other = bank_error_last()->code;
 	snprintf(r->message, sizeof r->message, "%s", bank_error_last()->message);
 	return NULL;
@@ -222,13 +222,13 @@ static void *thread_b(void *arg)
 	struct thread_result *r = arg;
 	r->initial_code = bank_error_last()->code;
 	r->initial_empty = bank_error_last()->message != NULL && bank_error_last()->message[0] == '\0';
-	pthread_barrier_wait(&barrier);                  /* A has failed */
+	pthread_barrier_wait(&barrier); /* A has failed */
 	bank_options o = BANK_OPTIONS_INIT;
 	o.no_create = 1;
 	bank *b = NULL;
 	r->rc = bank_open(&b, "/nonexistent-dir-libbank/none.db", &o); /* ENOTFOUND */
 	r->code_after_own = bank_error_last()->code;
-	pthread_barrier_wait(&barrier);                  /* B has failed */
+	pthread_barrier_wait(&barrier); /* B has failed */
 	r->code_after_other = bank_error_last()->code;
 	snprintf(r->message, sizeof r->message, "%s", bank_error_last()->message);
 	return NULL;

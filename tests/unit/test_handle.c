@@ -135,7 +135,8 @@ static void test_handle_options__init_unknown_version(void **state)
 static void test_handle_open__bad_options(void **state)
 {
 	tmp *t = *state;
-	static const char *const zones[] = {"Mars/Olympus", "+25:00", "+05:60", "05:30", "+5:30", "+05:30x", "", "utc+1"};
+	static const char *const zones[] = {"Mars/Olympus", "+25:00",  "+05:60", "05:30",
+					    "+5:30",        "+05:30x", "",       "utc+1"};
 	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
 		bank_options o = BANK_OPTIONS_INIT;
 		o.timezone = zones[i];
@@ -356,7 +357,6 @@ static void test_handle_open__newer_schema(void **state)
 	FX_EQ(raw_int(db, "PRAGMA user_version"), bank_schema_version() + 1);
 	sqlite3_close(db);
 }
-
 
 /* ---- sharing a file ---- */
 
@@ -644,7 +644,7 @@ static void test_handle_ids__generated_uuid7(void **state)
 		assert_int_equal(id[13], '-');
 		assert_int_equal(id[18], '-');
 		assert_int_equal(id[23], '-');
-		assert_int_equal(id[14], '7'); /* version 7 */
+		assert_int_equal(id[14], '7');           /* version 7 */
 		assert_non_null(strchr("89ab", id[19])); /* RFC 4122 variant */
 		assert_int_equal(bank_transfer_id_check(id), BANK_OK);
 		if (i > 0)
@@ -767,11 +767,11 @@ static void test_handle_time__parse_refusals(void **state)
 		"",
 		"garbage",
 		"2026-11-24",
-		"2026-11-24T11:13:24",        /* no offset */
+		"2026-11-24T11:13:24", /* no offset */
 		"2026-11-24 11:13",
-		"2026-13-01T00:00:00Z",       /* month 13 */
+		"2026-13-01T00:00:00Z", /* month 13 */
 		"2026-00-01T00:00:00Z",
-		"2026-02-29T00:00:00Z",       /* not a leap year */
+		"2026-02-29T00:00:00Z", /* not a leap year */
 		"2026-04-31T00:00:00Z",
 		"2026-11-24T24:00:01Z",
 		"2026-11-24T11:60:00Z",
@@ -800,11 +800,16 @@ static void test_handle_time__round_trip(void **state)
 {
 	(void)state;
 	const bank_time samples[] = {
-		0, 1, -1, FX_T0, FX_T0 + 999999, (bank_time)1709164800 * FX_SEC + 42,
-		(bank_time)951782400 * FX_SEC,              /* 2000-02-29 */
-		(bank_time)-2208988800 * FX_SEC + 7,        /* 1900-01-01 */
-		(bank_time)253402300799 * FX_SEC + 999999,  /* 9999-12-31T23:59:59.999999 */
-		(bank_time)-62135596800 * FX_SEC,           /* 0001-01-01 */
+		0,
+		1,
+		-1,
+		FX_T0,
+		FX_T0 + 999999,
+		(bank_time)1709164800 * FX_SEC + 42,
+		(bank_time)951782400 * FX_SEC,             /* 2000-02-29 */
+		(bank_time)-2208988800 * FX_SEC + 7,       /* 1900-01-01 */
+		(bank_time)253402300799 * FX_SEC + 999999, /* 9999-12-31T23:59:59.999999 */
+		(bank_time)-62135596800 * FX_SEC,          /* 0001-01-01 */
 	};
 	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
 		char buf[BANK_TIME_SIZE];
@@ -861,9 +866,22 @@ static void test_handle_date__parse_refusals(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"", "2023-02-29", "1900-02-29", "2026-00-10", "2026-13-01", "2026-04-31", "2026-01-00",
-		"2026-1-10", "2026-01-1", "26-01-10", "2026/01/10", "2026-01-10x", "2026-01-10T00:00:00Z",
-		" 2026-01-10", "abcd-ef-gh", "2026-01-32",
+		"",
+		"2023-02-29",
+		"1900-02-29",
+		"2026-00-10",
+		"2026-13-01",
+		"2026-04-31",
+		"2026-01-00",
+		"2026-1-10",
+		"2026-01-1",
+		"26-01-10",
+		"2026/01/10",
+		"2026-01-10x",
+		"2026-01-10T00:00:00Z",
+		" 2026-01-10",
+		"abcd-ef-gh",
+		"2026-01-32",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		bank_date d = 0;

@@ -466,8 +466,8 @@ static void test_ledger_id__limits(void **state)
 	FX_OK(bank_transfer_id_check("0190d6f1-7c3a-7b2e-9c4d-123456789abc"));
 	FX_OK(bank_deposit(NULL, f->b, f->a1, 1, "!~\"'\\;--", NULL));
 
-	static const char *const bad[] = {"", "has space", " lead", "trail ", "tab\tid", "nl\n", "del\x7f",
-					  "caf\xc3\xa9", "\x01"};
+	static const char *const bad[] = {"",     "has space", " lead",       "trail ", "tab\tid",
+					  "nl\n", "del\x7f",   "caf\xc3\xa9", "\x01"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(bank_transfer_id_check(bad[i]), BANK_EINVAL);
 		FX_REFUSE(f->b, BANK_EINVAL, bank_deposit(NULL, f->b, f->a1, 1, bad[i], NULL));
@@ -498,8 +498,7 @@ static void test_ledger_memo__limit(void **state)
 
 /* ---- batches ---- */
 
-static bank_transfer_request req(const char *debit, const char *credit, int64_t amount, const char *id,
-				 int linked)
+static bank_transfer_request req(const char *debit, const char *credit, int64_t amount, const char *id, int linked)
 {
 	bank_transfer_request r = BANK_TRANSFER_REQUEST_INIT;
 	r.debit = debit;
@@ -514,10 +513,10 @@ static void test_ledger_batch__independent_items(void **state)
 {
 	fx *f = *state;
 	bank_transfer_request items[4];
-	items[0] = req(NULL, f->a1, 100, "b-dep", 0);             /* deposit */
-	items[1] = req(f->a2, NULL, FX_A2_FUNDS + 1, "b-wd", 0);   /* withdrawal: no funds */
-	items[2] = req(f->a1, f->a2, 200, "b-tr", 0);              /* transfer */
-	items[3] = req(f->a2, NULL, 300, "b-wd2", 0);              /* withdrawal */
+	items[0] = req(NULL, f->a1, 100, "b-dep", 0);            /* deposit */
+	items[1] = req(f->a2, NULL, FX_A2_FUNDS + 1, "b-wd", 0); /* withdrawal: no funds */
+	items[2] = req(f->a1, f->a2, 200, "b-tr", 0);            /* transfer */
+	items[3] = req(f->a2, NULL, 300, "b-wd2", 0);            /* withdrawal */
 	bank_batch_results *r = NULL;
 	FX_OK(bank_transfer_batch(&r, f->b, items, 4));
 	assert_non_null(r);
@@ -607,12 +606,12 @@ static void test_ledger_batch__linked_chain_fails_whole(void **state)
 	char a3[BANK_ACCOUNT_NUMBER_SIZE];
 	fx_open_account(f->b, f->customer, FX_USD, a3);
 	bank_transfer_request items[6];
-	items[0] = req(NULL, f->a2, 7, "solo-1", 0);                  /* independent, ok */
-	items[1] = req(NULL, a3, 1000, "chain-1", 1);                 /* chain: ok alone */
-	items[2] = req(f->a1, a3, 500, "chain-2", 1);                 /* chain: ok alone */
-	items[3] = req(f->a2, NULL, FX_A2_FUNDS * 10, "chain-3", 1);  /* chain: no funds */
-	items[4] = req(a3, f->a1, 100, "chain-4", 0);                 /* chain end: ok alone */
-	items[5] = req(a3, NULL, 1, "solo-2", 0);                     /* independent: a3 is empty again */
+	items[0] = req(NULL, f->a2, 7, "solo-1", 0);                 /* independent, ok */
+	items[1] = req(NULL, a3, 1000, "chain-1", 1);                /* chain: ok alone */
+	items[2] = req(f->a1, a3, 500, "chain-2", 1);                /* chain: ok alone */
+	items[3] = req(f->a2, NULL, FX_A2_FUNDS * 10, "chain-3", 1); /* chain: no funds */
+	items[4] = req(a3, f->a1, 100, "chain-4", 0);                /* chain end: ok alone */
+	items[5] = req(a3, NULL, 1, "solo-2", 0);                    /* independent: a3 is empty again */
 	bank_batch_results *r = NULL;
 	FX_OK(bank_transfer_batch(&r, f->b, items, 6));
 	assert_int_equal(r->count, 6);
@@ -728,10 +727,10 @@ static void test_ledger_batch__idempotency(void **state)
 	fx *f = *state;
 	FX_OK(bank_deposit(NULL, f->b, f->a1, 100, "pre", NULL));
 	bank_transfer_request items[4];
-	items[0] = req(NULL, f->a1, 100, "pre", 0);  /* replay of an earlier call */
-	items[1] = req(NULL, f->a1, 999, "pre", 0);  /* conflict with it */
+	items[0] = req(NULL, f->a1, 100, "pre", 0); /* replay of an earlier call */
+	items[1] = req(NULL, f->a1, 999, "pre", 0); /* conflict with it */
 	items[2] = req(NULL, f->a2, 5, "dup", 0);
-	items[3] = req(NULL, f->a2, 6, "dup", 0);    /* conflict within the batch */
+	items[3] = req(NULL, f->a2, 6, "dup", 0); /* conflict within the batch */
 	bank_batch_results *r = NULL;
 	FX_OK(bank_transfer_batch(&r, f->b, items, 4));
 	assert_int_equal(r->count, 4);
@@ -768,7 +767,7 @@ static void test_ledger_batch__bad_items(void **state)
 	char eur[BANK_ACCOUNT_NUMBER_SIZE];
 	fx_open_account(f->b, f->customer, FX_EUR, eur);
 	bank_transfer_request items[7];
-	items[0] = req(NULL, NULL, 100, "bad-0", 0);  /* neither side */
+	items[0] = req(NULL, NULL, 100, "bad-0", 0); /* neither side */
 	items[1] = req(NULL, f->a1, 0, "bad-1", 0);
 	items[2] = req(NULL, f->a1, 1, "bad id", 0);
 	items[3] = req(f->a1, f->a1, 1, "bad-3", 0);
@@ -1176,7 +1175,6 @@ static void test_ledger_reverse__ignores_minimum_balance(void **state)
 	FX_EQ(fx_balance(f->b, n), 0);
 	fx_check_balance_after(f->b, n);
 }
-
 
 static void test_ledger_reverse__hold_post(void **state)
 {

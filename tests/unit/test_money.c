@@ -59,8 +59,7 @@ static void parse_refused(const char *text, const char *currency)
 
 	bank_error_clear();
 	if (bank_amount_parse(&out, text, currency) != BANK_EINVAL)
-		fail_msg("parse \"%.60s\" %s was not refused", text ? text : "(null)",
-			 currency ? currency : "(null)");
+		fail_msg("parse \"%.60s\" %s was not refused", text ? text : "(null)", currency ? currency : "(null)");
 	assert_int_equal(out, SENTINEL);
 	assert_last_error(BANK_EINVAL);
 }
@@ -154,12 +153,11 @@ static void test_money_currency__known_exponents(void **state)
 		const char *code;
 		int numeric, exponent;
 	} cases[] = {
-		{"USD", 840, 2}, {"EUR", 978, 2}, {"GBP", 826, 2}, {"INR", 356, 2}, {"CHF", 756, 2},
-		{"CAD", 124, 2}, {"AUD", 36, 2}, {"CNY", 156, 2}, {"MXN", 484, 2}, {"BRL", 986, 2},
-		{"JPY", 392, 0}, {"KRW", 410, 0}, {"ISK", 352, 0}, {"CLP", 152, 0}, {"VND", 704, 0},
-		{"XAF", 950, 0}, {"XOF", 952, 0}, {"PYG", 600, 0}, {"UGX", 800, 0}, {"RWF", 646, 0},
-		{"BHD", 48, 3}, {"KWD", 414, 3}, {"JOD", 400, 3}, {"OMR", 512, 3}, {"TND", 788, 3},
-		{"IQD", 368, 3}, {"LYD", 434, 3}, {"CLF", 990, 4}, {"UYW", 927, 4},
+		{"USD", 840, 2}, {"EUR", 978, 2}, {"GBP", 826, 2}, {"INR", 356, 2}, {"CHF", 756, 2}, {"CAD", 124, 2},
+		{"AUD", 36, 2},  {"CNY", 156, 2}, {"MXN", 484, 2}, {"BRL", 986, 2}, {"JPY", 392, 0}, {"KRW", 410, 0},
+		{"ISK", 352, 0}, {"CLP", 152, 0}, {"VND", 704, 0}, {"XAF", 950, 0}, {"XOF", 952, 0}, {"PYG", 600, 0},
+		{"UGX", 800, 0}, {"RWF", 646, 0}, {"BHD", 48, 3},  {"KWD", 414, 3}, {"JOD", 400, 3}, {"OMR", 512, 3},
+		{"TND", 788, 3}, {"IQD", 368, 3}, {"LYD", 434, 3}, {"CLF", 990, 4}, {"UYW", 927, 4},
 	};
 
 	(void)state;
@@ -286,11 +284,11 @@ static void test_money_parse__leading_zeros(void **state)
 
 /* ---- Parsing: refusals ---- */
 
-#define REFUSAL(name, text, currency)                                  \
-	static void test_money_parse__refuses_##name(void **state)     \
-	{                                                              \
-		(void)state;                                           \
-		parse_refused(text, currency);                         \
+#define REFUSAL(name, text, currency)                              \
+	static void test_money_parse__refuses_##name(void **state) \
+	{                                                          \
+		(void)state;                                       \
+		parse_refused(text, currency);                     \
 	}
 
 REFUSAL(empty, "", "USD")
@@ -545,8 +543,21 @@ static void test_money_format__refusals(void **state)
 static void test_money_roundtrip__values(void **state)
 {
 	static const int64_t fixed[] = {
-		0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12345, 1000000,
-		INT64_C(4611686018427387904), INT64_MAX - 1, INT64_MAX,
+		0,
+		1,
+		9,
+		10,
+		11,
+		99,
+		100,
+		101,
+		999,
+		1000,
+		12345,
+		1000000,
+		INT64_C(4611686018427387904),
+		INT64_MAX - 1,
+		INT64_MAX,
 	};
 	uint64_t x = UINT64_C(0x9e3779b97f4a7c15);
 
@@ -589,9 +600,17 @@ static void test_money_roundtrip__texts(void **state)
 	static const struct {
 		const char *text, *code;
 	} cases[] = {
-		{"0", "JPY"}, {"42", "JPY"}, {"0.00", "USD"}, {"12.50", "USD"}, {"0.01", "EUR"},
-		{"0.125", "BHD"}, {"1.000", "KWD"}, {"1.2345", "CLF"}, {"0.0000", "CLF"},
-		{"92233720368547758.07", "USD"}, {"9223372036854775807", "KRW"},
+		{"0", "JPY"},
+		{"42", "JPY"},
+		{"0.00", "USD"},
+		{"12.50", "USD"},
+		{"0.01", "EUR"},
+		{"0.125", "BHD"},
+		{"1.000", "KWD"},
+		{"1.2345", "CLF"},
+		{"0.0000", "CLF"},
+		{"92233720368547758.07", "USD"},
+		{"9223372036854775807", "KRW"},
 	};
 
 	(void)state;
@@ -693,20 +712,50 @@ static void test_money_round__div_table(void **state)
 	static const struct {
 		int64_t num, den, q;
 	} cases[] = {
-		{5, 2, 2}, {7, 2, 4}, {-5, 2, -2}, {-7, 2, -4},
-		{5, -2, -2}, {7, -2, -4}, {-5, -2, 2}, {-7, -2, 4},
-		{1, 2, 0}, {3, 2, 2}, {-1, 2, 0}, {-3, 2, -2},
-		{25, 10, 2}, {35, 10, 4}, {-25, 10, -2}, {-35, 10, -4},
-		{10, 4, 2}, {14, 4, 4}, {13, 4, 3}, {15, 4, 4}, {-13, 4, -3}, {-15, 4, -4},
-		{1, 3, 0}, {2, 3, 1}, {-2, 3, -1}, {-1, 3, 0}, {2, -3, -1},
-		{0, 5, 0}, {0, -5, 0}, {6, 3, 2}, {-6, 3, -2}, {100, 1, 100}, {100, -1, -100},
-		{INT64_MAX, 1, INT64_MAX}, {INT64_MIN, 1, INT64_MIN}, {INT64_MAX, -1, -INT64_MAX},
-		{INT64_MAX, INT64_MAX, 1}, {INT64_MIN, INT64_MIN, 1}, {INT64_MAX, INT64_MIN, -1},
+		{5, 2, 2},
+		{7, 2, 4},
+		{-5, 2, -2},
+		{-7, 2, -4},
+		{5, -2, -2},
+		{7, -2, -4},
+		{-5, -2, 2},
+		{-7, -2, 4},
+		{1, 2, 0},
+		{3, 2, 2},
+		{-1, 2, 0},
+		{-3, 2, -2},
+		{25, 10, 2},
+		{35, 10, 4},
+		{-25, 10, -2},
+		{-35, 10, -4},
+		{10, 4, 2},
+		{14, 4, 4},
+		{13, 4, 3},
+		{15, 4, 4},
+		{-13, 4, -3},
+		{-15, 4, -4},
+		{1, 3, 0},
+		{2, 3, 1},
+		{-2, 3, -1},
+		{-1, 3, 0},
+		{2, -3, -1},
+		{0, 5, 0},
+		{0, -5, 0},
+		{6, 3, 2},
+		{-6, 3, -2},
+		{100, 1, 100},
+		{100, -1, -100},
+		{INT64_MAX, 1, INT64_MAX},
+		{INT64_MIN, 1, INT64_MIN},
+		{INT64_MAX, -1, -INT64_MAX},
+		{INT64_MAX, INT64_MAX, 1},
+		{INT64_MIN, INT64_MIN, 1},
+		{INT64_MAX, INT64_MIN, -1},
 		{INT64_MIN, INT64_MAX, -1},
 		{INT64_C(4611686018427387904), INT64_MIN, 0},  /* -0.5 -> 0 */
 		{INT64_C(-4611686018427387904), INT64_MIN, 0}, /* 0.5 -> 0 */
 		{INT64_MIN, 2, INT64_C(-4611686018427387904)},
-		{INT64_MAX, 2, INT64_C(4611686018427387904)},   /* ...903.5 -> ...904 */
+		{INT64_MAX, 2, INT64_C(4611686018427387904)}, /* ...903.5 -> ...904 */
 		{INT64_MIN + 1, 2, INT64_C(-4611686018427387904)},
 		{INT64_MIN, 3, INT64_C(-3074457345618258603)},
 		{INT64_MAX, 3, INT64_C(3074457345618258602)},
@@ -717,8 +766,8 @@ static void test_money_round__div_table(void **state)
 		int64_t out = SENTINEL;
 		assert_int_equal(bank_div_round_half_even(&out, cases[i].num, cases[i].den), BANK_OK);
 		if (out != cases[i].q)
-			fail_msg("%" PRId64 " / %" PRId64 " gave %" PRId64 ", expected %" PRId64,
-				 cases[i].num, cases[i].den, out, cases[i].q);
+			fail_msg("%" PRId64 " / %" PRId64 " gave %" PRId64 ", expected %" PRId64, cases[i].num,
+				 cases[i].den, out, cases[i].q);
 	}
 }
 
@@ -744,11 +793,24 @@ static void test_money_round__digits_table(void **state)
 		int digits;
 		int64_t r;
 	} cases[] = {
-		{1250, 2, 1200}, {1350, 2, 1400}, {1251, 2, 1300}, {1249, 2, 1200},
-		{-1250, 2, -1200}, {-1350, 2, -1400}, {-1251, 2, -1300},
-		{5, 1, 0}, {15, 1, 20}, {25, 1, 20}, {-5, 1, 0}, {-15, 1, -20}, {-25, 1, -20},
-		{123, 0, 123}, {-123, 0, -123}, {0, 18, 0},
-		{INT64_MAX, 0, INT64_MAX}, {INT64_MIN, 0, INT64_MIN},
+		{1250, 2, 1200},
+		{1350, 2, 1400},
+		{1251, 2, 1300},
+		{1249, 2, 1200},
+		{-1250, 2, -1200},
+		{-1350, 2, -1400},
+		{-1251, 2, -1300},
+		{5, 1, 0},
+		{15, 1, 20},
+		{25, 1, 20},
+		{-5, 1, 0},
+		{-15, 1, -20},
+		{-25, 1, -20},
+		{123, 0, 123},
+		{-123, 0, -123},
+		{0, 18, 0},
+		{INT64_MAX, 0, INT64_MAX},
+		{INT64_MIN, 0, INT64_MIN},
 		{INT64_MAX, 2, INT64_C(9223372036854775800)},
 		{INT64_MIN, 2, INT64_C(-9223372036854775800)},
 		{INT64_MAX, 18, INT64_C(9000000000000000000)},
@@ -764,8 +826,8 @@ static void test_money_round__digits_table(void **state)
 		int64_t out = SENTINEL;
 		assert_int_equal(bank_round_half_even(&out, cases[i].value, cases[i].digits), BANK_OK);
 		if (out != cases[i].r)
-			fail_msg("round(%" PRId64 ", %d) gave %" PRId64 ", expected %" PRId64,
-				 cases[i].value, cases[i].digits, out, cases[i].r);
+			fail_msg("round(%" PRId64 ", %d) gave %" PRId64 ", expected %" PRId64, cases[i].value,
+				 cases[i].digits, out, cases[i].r);
 	}
 }
 
@@ -775,7 +837,7 @@ static void test_money_round__digits_refusals(void **state)
 		int64_t value;
 		int digits, rc;
 	} cases[] = {
-		{1, -1, BANK_EINVAL}, {1, 19, BANK_EINVAL}, {1, INT32_MIN, BANK_EINVAL},
+		{1, -1, BANK_EINVAL},        {1, 19, BANK_EINVAL},        {1, INT32_MIN, BANK_EINVAL},
 		{INT64_MAX, 1, BANK_ELIMIT}, {INT64_MIN, 1, BANK_ELIMIT}, {INT64_MAX, 3, BANK_ELIMIT},
 	};
 

@@ -214,7 +214,8 @@ static void test_product_edit__amount_in_product_currency(void **state)
 	bank_product_spec s = spec("JPYP", "JPY");
 	FX_OK(bank_product_add(NULL, f->b, &s));
 	FX_OK(bank_product_edit(f->b, "JPYP", "min_balance", "1000"));
-	FX_REFUSE(f->b, BANK_EINVAL, bank_product_edit(f->b, "JPYP", "min_balance", "1000.5")); /* JPY has no decimals */
+	FX_REFUSE(f->b, BANK_EINVAL,
+		  bank_product_edit(f->b, "JPYP", "min_balance", "1000.5")); /* JPY has no decimals */
 	bank_product *p = NULL;
 	FX_OK(bank_product_get(&p, f->b, "JPYP"));
 	FX_EQ(p->min_balance, 1000);

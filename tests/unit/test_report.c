@@ -294,8 +294,14 @@ static void test_report_statement__refusals(void **state)
 	FX_REFUSE(f->b, BANK_EINVAL, bank_statement_get(&s, f->b, mistyped, 0, 0, 0, NULL));
 	FX_REFUSE(f->b, BANK_EINVAL, bank_statement_get(&s, f->b, f->a1, 0, 0, BANK_STATEMENT_LIMIT_MAX + 1, NULL));
 	FX_REFUSE(f->b, BANK_EINVAL, bank_statement_get(&s, f->b, f->a1, fx_now, fx_now - FX_SEC, 0, NULL));
-	static const char *const cursors[] = {"", "garbage", "!!!!", "-1", "0:0:0:0", "%00",
-					      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"};
+	static const char *const cursors[] = {
+		"",
+		"garbage",
+		"!!!!",
+		"-1",
+		"0:0:0:0",
+		"%00",
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"};
 	for (size_t i = 0; i < sizeof cursors / sizeof cursors[0]; i++)
 		FX_REFUSE(f->b, BANK_EINVAL, bank_statement_get(&s, f->b, f->a1, 0, 0, 10, cursors[i]));
 	assert_null(s);
@@ -320,8 +326,8 @@ static void make_250(fx *f, char acct[BANK_ACCOUNT_NUMBER_SIZE], bank_time *firs
 }
 
 /* Walks pages; checks order, uniqueness and balance-after; returns the count. */
-static size_t walk(fx *f, const char *acct, bank_time since, bank_time until, size_t limit, int first_id,
-		   size_t *pages, size_t *page_sizes)
+static size_t walk(fx *f, const char *acct, bank_time since, bank_time until, size_t limit, int first_id, size_t *pages,
+		   size_t *page_sizes)
 {
 	char cursor[512] = "";
 	size_t total = 0;
@@ -650,15 +656,15 @@ static void test_report_audit__every_change_audited(void **state)
 {
 	fx *f = *state;
 	int64_t n = fx_audit_count(f->b);
-#define AUDITED(call)                                                        \
-	do {                                                                 \
-		FX_OK(call);                                                 \
-		int64_t m_ = fx_audit_count(f->b);                           \
-		if (m_ <= n) {                                               \
-			print_error("%s wrote no audit record\n", #call);    \
-			fail();                                              \
-		}                                                            \
-		n = m_;                                                      \
+#define AUDITED(call)                                                     \
+	do {                                                              \
+		FX_OK(call);                                              \
+		int64_t m_ = fx_audit_count(f->b);                        \
+		if (m_ <= n) {                                            \
+			print_error("%s wrote no audit record\n", #call); \
+			fail();                                           \
+		}                                                         \
+		n = m_;                                                   \
 	} while (0)
 	AUDITED(bank_deposit(NULL, f->b, f->a1, 10, "a-d", NULL));
 	AUDITED(bank_withdraw(NULL, f->b, f->a1, 5, "a-w", NULL));

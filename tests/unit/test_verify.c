@@ -75,7 +75,8 @@ static bank_verify_report *verify_corrupt(bank *b)
 static int has(const bank_verify_report *r, const char *check, const char *object)
 {
 	for (size_t i = 0; i < r->count; i++)
-		if (strcmp(r->items[i].check, check) == 0 && (object == NULL || strcmp(r->items[i].object, object) == 0))
+		if (strcmp(r->items[i].check, check) == 0 &&
+		    (object == NULL || strcmp(r->items[i].object, object) == 0))
 			return 1;
 	return 0;
 }
