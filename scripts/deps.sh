@@ -18,6 +18,8 @@ packages=(
 	libcmocka-dev sqlite3 jq swig python3 python3-dev python3-pytest python3-hypothesis python3-mypy
 	# sanitizers and libFuzzer runtime for clang 14, memory checker
 	libclang-rt-14-dev valgrind
+	# peak memory of the scale benchmark (/usr/bin/time)
+	time
 	# lint, format, docs
 	clang-tidy clang-format cppcheck doxygen
 )
