@@ -273,6 +273,7 @@ int bank_verify(bank_verify_report **out, bank *b)
 		bank_verify_report_free(r);
 		return rc;
 	}
+	r->total = c.total;
 	*out = r;
 	if (c.total == 0)
 		return BANK_OK;

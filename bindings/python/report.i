@@ -88,9 +88,10 @@ static PyObject *bank_py_violation(const void *rec)
 
 static PyObject *bank_py_verify_report(const bank_verify_report *r)
 {
-	return Py_BuildValue("{s:N,s:L,s:L}", "items",
+	return Py_BuildValue("{s:N,s:L,s:L,s:n}", "items",
 		bank_py_list(r->items, r->count, sizeof *r->items, 0, bank_py_violation), "accounts_checked",
-		(long long)r->accounts_checked, "transfers_checked", (long long)r->transfers_checked);
+		(long long)r->accounts_checked, "transfers_checked", (long long)r->transfers_checked, "total",
+		(Py_ssize_t)r->total);
 }
 
 static PyObject *bank_py_audit_entry(const void *rec)

@@ -124,10 +124,11 @@ typedef struct bank_violation {
 
 /** What bank_verify() found. */
 typedef struct bank_verify_report {
-	size_t count;              /**< violations */
-	bank_violation *items;     /**< every violation found */
+	size_t count;              /**< violations in @ref items (at most 10,000) */
+	bank_violation *items;     /**< the violations found, in the order found */
 	int64_t accounts_checked;  /**< accounts examined */
 	int64_t transfers_checked; /**< journal entries examined */
+	size_t total;              /**< violations found; @ref items keeps the first 10,000 */
 } bank_verify_report;
 
 /**

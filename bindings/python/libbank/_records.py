@@ -578,6 +578,8 @@ class VerifyReport:
     """Accounts examined."""
     transfers_checked: int
     """Journal entries examined."""
+    total: int = 0
+    """Violations found; ``violations`` keeps the first 10,000."""
 
     @property
     def ok(self) -> bool:
@@ -587,7 +589,10 @@ class VerifyReport:
     @classmethod
     def _from_c(cls, d: dict[str, Any]) -> VerifyReport:
         return cls(
-            tuple(Violation._from_c(v) for v in d["items"]), d["accounts_checked"], d["transfers_checked"]
+            tuple(Violation._from_c(v) for v in d["items"]),
+            d["accounts_checked"],
+            d["transfers_checked"],
+            d["total"],
         )
 
 
