@@ -132,6 +132,12 @@ static int account_from_row(bank_account **out, bank__q *q)
 	return BANK_OK;
 }
 
+/* bank__collect's row callback: slot is a bank_account ** in the list's array. */
+static int account_row(void *slot, bank__q *q)
+{
+	return account_from_row(slot, q);
+}
+
 static int account_fetch(bank_account **out, bank *b, const char *number)
 {
 	bank__q *q = bank__q_get(b, ACCOUNT_SELECT " WHERE a.number = ?");
@@ -268,14 +274,7 @@ int bank_account_list_get(bank_account_list **out, bank *b, int64_t customer_id)
 		return bank__last_code();
 	}
 	bank__q_int(q, 1, customer_id);
-	size_t cap = 0;
-	while ((rc = bank__q_step(q)) == 1) {
-		if ((rc = bank__grow(&list->items, sizeof *list->items, list->count + 1, &cap)) != BANK_OK ||
-		    (rc = account_from_row(&list->items[list->count], q)) != BANK_OK)
-			break;
-		list->count++;
-	}
-	bank__q_reset(q);
+	rc = bank__collect(q, &list->items, sizeof *list->items, &list->count, account_row);
 	if (rc < 0) {
 		bank_account_list_free(list);
 		return rc;

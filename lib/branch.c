@@ -48,6 +48,12 @@ static int branch_from_row(bank_branch **out, bank__q *q)
 	return BANK_OK;
 }
 
+/* bank__collect's row callback: slot is a bank_branch ** in the list's array. */
+static int branch_row(void *slot, bank__q *q)
+{
+	return branch_from_row(slot, q);
+}
+
 static int branch_fetch(bank_branch **out, bank *b, const char *code)
 {
 	bank__q *q = bank__q_get(b, "SELECT " BRANCH_COLS " FROM branch WHERE code = ?");
@@ -207,14 +213,7 @@ int bank_branch_list_get(bank_branch_list **out, bank *b)
 		free(list);
 		return bank__last_code();
 	}
-	size_t cap = 0;
-	while ((rc = bank__q_step(q)) == 1) {
-		if ((rc = bank__grow(&list->items, sizeof *list->items, list->count + 1, &cap)) != BANK_OK ||
-		    (rc = branch_from_row(&list->items[list->count], q)) != BANK_OK)
-			break;
-		list->count++;
-	}
-	bank__q_reset(q);
+	rc = bank__collect(q, &list->items, sizeof *list->items, &list->count, branch_row);
 	if (rc < 0) {
 		bank_branch_list_free(list);
 		return rc;

@@ -151,6 +151,12 @@ static int customer_from_row(bank_customer **out, bank__q *q)
 	return BANK_OK;
 }
 
+/* bank__collect's row callback: slot is a bank_customer ** in the list's array. */
+static int customer_row(void *slot, bank__q *q)
+{
+	return customer_from_row(slot, q);
+}
+
 static int customer_fetch(bank_customer **out, bank *b, int64_t id)
 {
 	bank__q *q = bank__q_get(b, CUSTOMER_SELECT " WHERE c.id = ?");
@@ -528,14 +534,7 @@ int bank_customer_list_get(bank_customer_list **out, bank *b)
 		free(list);
 		return bank__last_code();
 	}
-	size_t cap = 0;
-	while ((rc = bank__q_step(q)) == 1) {
-		if ((rc = bank__grow(&list->items, sizeof *list->items, list->count + 1, &cap)) != BANK_OK ||
-		    (rc = customer_from_row(&list->items[list->count], q)) != BANK_OK)
-			break;
-		list->count++;
-	}
-	bank__q_reset(q);
+	rc = bank__collect(q, &list->items, sizeof *list->items, &list->count, customer_row);
 	if (rc < 0) {
 		bank_customer_list_free(list);
 		return rc;

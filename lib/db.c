@@ -316,6 +316,22 @@ void bank__db_close(bank *b)
 	b->db = NULL;
 }
 
+int bank__collect(bank__q *q, void *arrp, size_t elem_size, size_t *count, int (*row)(void *slot, bank__q *q))
+{
+	size_t cap = *count;
+	int rc;
+	while ((rc = bank__q_step(q)) == 1) {
+		if ((rc = bank__grow(arrp, elem_size, *count + 1, &cap)) != BANK_OK)
+			break;
+		unsigned char *base = *(void **)arrp;
+		if ((rc = row(base + *count * elem_size, q)) != BANK_OK)
+			break;
+		(*count)++;
+	}
+	bank__q_reset(q);
+	return rc < 0 ? rc : BANK_OK;
+}
+
 int64_t bank__last_rowid(bank *b)
 {
 	return sqlite3_last_insert_rowid(b->db);

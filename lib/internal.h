@@ -166,6 +166,13 @@ const char *bank__q_col_text(bank__q *q, int col); /* "" for NULL; valid until n
 bool bank__q_col_null(bank__q *q, int col);
 /** Resets the statement (releases its read locks). Safe on NULL. */
 void bank__q_reset(bank__q *q);
+/**
+ * Steps @p q to the end, appending one element per row to the array *arrp (elements of
+ * @p elem_size, *count of them so far, grown as needed): @p row fills the slot from the
+ * current row. Resets @p q. BANK_OK, or the first error (the elements collected so far
+ * stay counted, for the caller to free).
+ */
+int bank__collect(bank__q *q, void *arrp, size_t elem_size, size_t *count, int (*row)(void *slot, bank__q *q));
 /** Row id of the last INSERT on the handle. */
 int64_t bank__last_rowid(bank *b);
 /** Rows changed by the last INSERT/UPDATE/DELETE on the handle. */

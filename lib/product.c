@@ -89,6 +89,12 @@ static int product_from_row(bank_product **out, bank__q *q)
 	return BANK_OK;
 }
 
+/* bank__collect's row callback: slot is a bank_product ** in the list's array. */
+static int product_row(void *slot, bank__q *q)
+{
+	return product_from_row(slot, q);
+}
+
 static int product_fetch(bank_product **out, bank *b, const char *code)
 {
 	bank__q *q = bank__q_get(b, "SELECT " PRODUCT_COLS " FROM product WHERE code = ?");
@@ -356,14 +362,7 @@ int bank_product_list_get(bank_product_list **out, bank *b)
 		free(list);
 		return bank__last_code();
 	}
-	size_t cap = 0;
-	while ((rc = bank__q_step(q)) == 1) {
-		if ((rc = bank__grow(&list->items, sizeof *list->items, list->count + 1, &cap)) != BANK_OK ||
-		    (rc = product_from_row(&list->items[list->count], q)) != BANK_OK)
-			break;
-		list->count++;
-	}
-	bank__q_reset(q);
+	rc = bank__collect(q, &list->items, sizeof *list->items, &list->count, product_row);
 	for (size_t i = 0; rc >= 0 && i < list->count; i++)
 		rc = bank__interest_rate_today(b, list->items[i]->id, &list->items[i]->rate);
 	if (rc < 0) {
