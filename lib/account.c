@@ -372,17 +372,7 @@ int bank__internal_account(bank *b, int64_t branch_id, const char *currency, ban
 
 static int branch_id_of(bank *b, const char *code, int64_t *id)
 {
-	bank__q *q = bank__q_get(b, "SELECT id FROM branch WHERE code = ?");
-	if (q == NULL)
-		return bank__last_code();
-	bank__q_text(q, 1, code);
-	int rc = bank__q_step(q);
-	if (rc == 1)
-		*id = bank__q_col_int(q, 0);
-	bank__q_reset(q);
-	if (rc == 0)
-		return bank__err(BANK_ENOTFOUND, "no branch with code \"%s\"", code);
-	return rc < 0 ? rc : BANK_OK;
+	return bank__id_by_code(b, "SELECT id FROM branch WHERE code = ?", "branch", code, id);
 }
 
 struct internal_ctx {

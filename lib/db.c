@@ -332,6 +332,21 @@ int bank__collect(bank__q *q, void *arrp, size_t elem_size, size_t *count, int (
 	return rc < 0 ? rc : BANK_OK;
 }
 
+int bank__id_by_code(bank *b, const char *sql, const char *what, const char *code, int64_t *id)
+{
+	bank__q *q = bank__q_get(b, sql);
+	if (q == NULL)
+		return bank__last_code();
+	bank__q_text(q, 1, code);
+	int rc = bank__q_step(q);
+	if (rc == 1)
+		*id = bank__q_col_int(q, 0);
+	bank__q_reset(q);
+	if (rc == 0)
+		return bank__err(BANK_ENOTFOUND, "no %s with code \"%s\"", what, code);
+	return rc < 0 ? rc : BANK_OK;
+}
+
 int64_t bank__last_rowid(bank *b)
 {
 	return sqlite3_last_insert_rowid(b->db);

@@ -173,6 +173,11 @@ void bank__q_reset(bank__q *q);
  * stay counted, for the caller to free).
  */
 int bank__collect(bank__q *q, void *arrp, size_t elem_size, size_t *count, int (*row)(void *slot, bank__q *q));
+/**
+ * Runs @p sql (a literal selecting one id by one text parameter) for @p code: BANK_OK
+ * with *id, BANK_ENOTFOUND "no <what> with code ..." or a database error.
+ */
+int bank__id_by_code(bank *b, const char *sql, const char *what, const char *code, int64_t *id);
 /** Row id of the last INSERT on the handle. */
 int64_t bank__last_rowid(bank *b);
 /** Rows changed by the last INSERT/UPDATE/DELETE on the handle. */
