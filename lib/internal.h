@@ -299,6 +299,13 @@ int bank__ledger_now(bank *b, bank_time *now);
 
 /** The posted balance of an account just before time @p t (postings at or after t excluded). */
 int bank__balance_before_time(bank *b, int64_t account_id, bank_time t, int64_t *out);
+/*
+ * The posting chain (schema v3): every posted journal row links each of its accounts to
+ * that account's previous posted row, and every BANK__HISTORY_BLOCK-th posting of an
+ * account is indexed in history(account_id, last_seq). ledger.c writes it, report.c
+ * reads it, verify.c checks it.
+ */
+#define BANK__HISTORY_BLOCK 16 /* also written in schema.c's v3 migration */
 /** Checks a product's interest conventions (enum ranges, posting not daily, min >= 0). */
 int bank__interest_check_conventions(bank_day_count dc, bank_balance_method m, bank_period compounding,
 				     bank_period posting, int64_t min_interest_balance);

@@ -56,6 +56,7 @@ struct acct {
 	char status[8];
 	unsigned frozen;
 	int64_t balance, pending, min_balance, overdraft;
+	int64_t last_seq, postings; /* the posting chain's end and length */
 };
 
 const char *bank_transfer_status_name(bank_transfer_status status)
@@ -102,7 +103,7 @@ static bool fatal(int rc)
 
 #define ACCT_SELECT                                                                                         \
 	"SELECT a.id, a.kind, a.branch_id, a.number, a.currency, a.status, a.frozen, a.balance, a.pending," \
-	" coalesce(p.min_balance, 0), coalesce(p.overdraft, 0)"                                             \
+	" coalesce(p.min_balance, 0), coalesce(p.overdraft, 0), a.last_seq, a.postings"                     \
 	" FROM account a LEFT JOIN product p ON p.id = a.product_id"
 
 static void acct_fill(bank__q *q, struct acct *a)
@@ -118,6 +119,8 @@ static void acct_fill(bank__q *q, struct acct *a)
 	a->pending = bank__q_col_int(q, 8);
 	a->min_balance = bank__q_col_int(q, 9);
 	a->overdraft = bank__q_col_int(q, 10);
+	a->last_seq = bank__q_col_int(q, 11);
+	a->postings = bank__q_col_int(q, 12);
 }
 
 static int acct_read(bank__q *q, struct acct *a, const char *what)
@@ -382,15 +385,32 @@ static int apply_balance(const struct acct *a, bool debit, int64_t amount, int64
 	return BANK_OK;
 }
 
-static int update_account(bank *b, const struct acct *a, int64_t balance, int64_t pending, bank_time now)
+/*
+ * Writes an account's new balance and pending amount. A posting (seq > 0) also moves
+ * the end of its chain to seq and, every BANK__HISTORY_BLOCK-th posting, indexes it in
+ * history: one page per block of postings, not one per posting.
+ */
+static int update_account(bank *b, const struct acct *a, int64_t balance, int64_t pending, bank_time now, int64_t seq)
 {
-	bank__q *q = bank__q_get(b, "UPDATE account SET balance = ?, pending = ?, last_activity_at = ? WHERE id = ?");
+	bank__q *q = bank__q_get(b, "UPDATE account SET balance = ?, pending = ?, last_activity_at = ?, last_seq = ?,"
+				    " postings = ? WHERE id = ?");
 	if (q == NULL)
 		return bank__last_code();
+	int64_t postings = a->postings + (seq > 0);
 	bank__q_int(q, 1, balance);
 	bank__q_int(q, 2, pending);
 	bank__q_int(q, 3, now);
-	bank__q_int(q, 4, a->id);
+	bank__q_int(q, 4, seq > 0 ? seq : a->last_seq);
+	bank__q_int(q, 5, postings);
+	bank__q_int(q, 6, a->id);
+	int rc = bank__q_exec(q);
+	if (rc != BANK_OK || seq == 0 || postings % BANK__HISTORY_BLOCK != 0)
+		return rc;
+	q = bank__q_get(b, "INSERT INTO history(account_id, last_seq) VALUES (?, ?)");
+	if (q == NULL)
+		return bank__last_code();
+	bank__q_int(q, 1, a->id);
+	bank__q_int(q, 2, seq);
 	return bank__q_exec(q);
 }
 
@@ -643,13 +663,11 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	if (r->kind == K_HOLD && r->expires_in > 0)
 		expires_at = now + r->expires_in * INT64_C(1000000);
 
-	if ((rc = update_account(b, &dr, dbal, dpend, now)) != BANK_OK ||
-	    (posted && (rc = update_account(b, &cr, cbal, cr.pending, now)) != BANK_OK))
-		return rc;
-	bank__q *q =
-		bank__q_get(b, "INSERT INTO transfer(id, kind, posted, debit_id, credit_id, amount, currency, memo,"
-			       " ref_seq, expires_at, debit_balance, credit_balance, principal, created_at)"
-			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	bank__q *q = bank__q_get(
+		b,
+		"INSERT INTO transfer(id, kind, posted, debit_id, credit_id, amount, currency, memo,"
+		" ref_seq, expires_at, debit_balance, credit_balance, principal, created_at, debit_prev, credit_prev)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_text(q, 1, id);
@@ -667,12 +685,17 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	if (posted) {
 		bank__q_int(q, 11, dbal);
 		bank__q_int(q, 12, cbal);
+		bank__q_int(q, 15, dr.last_seq);
+		bank__q_int(q, 16, cr.last_seq);
 	}
 	bank__q_text(q, 13, b->principal);
 	bank__q_int(q, 14, now);
 	if ((rc = bank__q_exec(q)) != BANK_OK)
 		return rc == BANK_EEXISTS ? bank__err(BANK_EEXISTS, "transfer id \"%s\" exists", id) : rc;
 	int64_t seq = bank__last_rowid(b);
+	if ((rc = update_account(b, &dr, dbal, dpend, now, posted ? seq : 0)) != BANK_OK ||
+	    (posted && (rc = update_account(b, &cr, cbal, cr.pending, now, seq)) != BANK_OK))
+		return rc;
 
 	if (r->kind == K_HOLD) {
 		q = bank__q_get(

@@ -4,9 +4,11 @@
  *
  * Times map to journal positions: journal times never decrease along seq (ledger.c
  * makes sure), so "postings before time T" is "postings with seq below the first seq at
- * or after T", found by a binary search over seq. Per-account history is then read from
- * transfer_debit / transfer_credit (account, seq) with bounded LIMITs: a page costs
- * O(limit + log n), however long the account's history.
+ * or after T", found by a binary search over seq. Per-account history is then read
+ * along the account's posting chain (schema.c, v3): one seek in history finds the block
+ * of BANK__HISTORY_BLOCK postings that holds a position, and the chain's back links walk
+ * it. A page costs O(limit + BANK__HISTORY_BLOCK) row reads plus O(log n) per block,
+ * however long the account's history.
  *
  * Multi-query reads run in one read transaction, so a page is a consistent snapshot.
  */
@@ -128,24 +130,117 @@ static int seq_at(bank *b, bank_time t, int64_t *seq)
 	return BANK_OK;
 }
 
-/* The account's balance after its last posting before journal position seq. */
-static int balance_before(bank *b, int64_t account_id, int64_t seq, int64_t *out)
+/* One link of an account's posting chain: the row at seq, as that account sees it. */
+struct link {
+	int64_t prev;    /* the account's previous posting, 0 for none */
+	int64_t balance; /* the account's balance after this posting */
+};
+
+static int chain_link(bank *b, int64_t account_id, int64_t seq, struct link *l)
 {
-	bank__q *q = bank__q_get(b, "SELECT bal FROM ("
-				    " SELECT * FROM (SELECT seq, debit_balance AS bal FROM transfer"
-				    "  WHERE debit_id = ?1 AND seq < ?2 AND posted = 1 ORDER BY seq DESC LIMIT 1)"
-				    " UNION ALL"
-				    " SELECT * FROM (SELECT seq, credit_balance AS bal FROM transfer"
-				    "  WHERE credit_id = ?1 AND seq < ?2 AND posted = 1 ORDER BY seq DESC LIMIT 1))"
-				    " ORDER BY seq DESC LIMIT 1");
+	bank__q *q = bank__q_get(b, "SELECT debit_id, debit_prev, credit_prev, debit_balance, credit_balance,"
+				    " credit_id, posted FROM transfer WHERE seq = ?");
+	if (q == NULL)
+		return bank__last_code();
+	bank__q_int(q, 1, seq);
+	int rc = bank__q_step(q);
+	if (rc == 1) {
+		bool debit = bank__q_col_int(q, 0) == account_id;
+		rc = BANK_OK;
+		if ((!debit && bank__q_col_int(q, 5) != account_id) || bank__q_col_int(q, 6) != 1)
+			rc = bank__err(BANK_ECORRUPT, "journal row %lld is not a posting of account id %lld",
+				       (long long)seq, (long long)account_id);
+		l->prev = bank__q_col_int(q, debit ? 1 : 2);
+		l->balance = bank__q_col_int(q, debit ? 3 : 4);
+		if (rc == BANK_OK && (l->prev < 0 || l->prev >= seq))
+			rc = bank__err(BANK_ECORRUPT, "the posting chain of account id %lld is broken at row %lld",
+				       (long long)account_id, (long long)seq);
+	} else if (rc == 0) {
+		rc = bank__err(BANK_ECORRUPT, "the posting chain of account id %lld names missing row %lld",
+			       (long long)account_id, (long long)seq);
+	}
+	bank__q_reset(q);
+	return rc;
+}
+
+/*
+ * Where a walk back to position pos starts: the last posting of the first history
+ * block that ends at or after pos, else the account's last posting (0 when it has none).
+ * Every posting of the account at or after pos, up to the result, is then within
+ * BANK__HISTORY_BLOCK links of it.
+ */
+static int chain_end(bank *b, int64_t account_id, int64_t pos, int64_t *end)
+{
+	bank__q *q = bank__q_get(
+		b, "SELECT last_seq FROM history WHERE account_id = ? AND last_seq >= ? ORDER BY last_seq LIMIT 1");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, account_id);
-	bank__q_int(q, 2, seq);
+	bank__q_int(q, 2, pos);
 	int rc = bank__q_step(q);
-	*out = rc == 1 ? bank__q_col_int(q, 0) : 0;
+	*end = rc == 1 ? bank__q_col_int(q, 0) : 0;
+	bank__q_reset(q);
+	if (rc != 0)
+		return rc < 0 ? rc : BANK_OK;
+	q = bank__q_get(b, "SELECT last_seq FROM account WHERE id = ?");
+	if (q == NULL)
+		return bank__last_code();
+	bank__q_int(q, 1, account_id);
+	rc = bank__q_step(q);
+	*end = rc == 1 ? bank__q_col_int(q, 0) : 0;
 	bank__q_reset(q);
 	return rc < 0 ? rc : BANK_OK;
+}
+
+/*
+ * The account's postings after position pos, up to and including end, in ascending
+ * order: at most BANK__HISTORY_BLOCK of them when end came from chain_end(pos + 1).
+ */
+static int chain_block(bank *b, int64_t account_id, int64_t pos, int64_t end, int64_t seqs[BANK__HISTORY_BLOCK],
+		       size_t *n)
+{
+	*n = 0;
+	for (int64_t cur = end; cur > pos && cur > 0;) {
+		if (*n == BANK__HISTORY_BLOCK)
+			return bank__err(BANK_ECORRUPT, "the history of account id %lld is inconsistent near row %lld",
+					 (long long)account_id, (long long)end);
+		struct link l;
+		int rc = chain_link(b, account_id, cur, &l);
+		if (rc != BANK_OK)
+			return rc;
+		seqs[(*n)++] = cur;
+		cur = l.prev;
+	}
+	for (size_t i = 0, j = *n; i + 1 < j; i++, j--) {
+		int64_t t = seqs[i];
+		seqs[i] = seqs[j - 1];
+		seqs[j - 1] = t;
+	}
+	return BANK_OK;
+}
+
+/* The account's balance after its last posting before journal position seq. */
+static int balance_before(bank *b, int64_t account_id, int64_t seq, int64_t *out)
+{
+	int64_t cur;
+	int rc = chain_end(b, account_id, seq, &cur);
+	struct link l = {0, 0};
+	for (int steps = 0; rc == BANK_OK && cur >= seq && cur > 0; steps++) {
+		if (steps > BANK__HISTORY_BLOCK)
+			return bank__err(BANK_ECORRUPT, "the history of account id %lld is inconsistent near row %lld",
+					 (long long)account_id, (long long)cur);
+		if ((rc = chain_link(b, account_id, cur, &l)) == BANK_OK)
+			cur = l.prev;
+	}
+	if (rc != BANK_OK)
+		return rc;
+	if (cur <= 0) {
+		*out = 0;
+		return BANK_OK;
+	}
+	if ((rc = chain_link(b, account_id, cur, &l)) == BANK_OK)
+		*out = l.balance;
+	return rc;
 }
 
 /* For interest.c: an account's end-of-day balances (no checks, no transaction of its own). */
@@ -222,39 +317,25 @@ static int cursor_parse(const char *after, int64_t *seq)
 	return BANK_OK;
 }
 
-static int statement_read(bank *b, bank_statement *s, const struct acct_info *a, int64_t lo, int64_t hi, size_t limit)
+/* Appends the posting at seq to the statement. */
+static int statement_entry(bank *b, bank_statement *s, const struct acct_info *a, int64_t seq, size_t *cap)
 {
 	bank__q *q = bank__q_get(
 		b, "SELECT t.seq, t.id, t.kind, t.created_at, t.amount, t.debit_id = ?1,"
 		   " CASE WHEN t.debit_id = ?1 THEN t.debit_balance ELSE t.credit_balance END, o.number, t.memo,"
 		   " coalesce(r.id, '')"
-		   " FROM (SELECT seq FROM ("
-		   "   SELECT * FROM (SELECT seq FROM transfer WHERE debit_id = ?1 AND seq > ?2 AND seq < ?3"
-		   "    AND posted = 1 ORDER BY seq LIMIT ?4)"
-		   "   UNION ALL"
-		   "   SELECT * FROM (SELECT seq FROM transfer WHERE credit_id = ?1 AND seq > ?2 AND seq < ?3"
-		   "    AND posted = 1 ORDER BY seq LIMIT ?4))"
-		   "  ORDER BY seq LIMIT ?4) s"
-		   " JOIN transfer t ON t.seq = s.seq"
+		   " FROM transfer t"
 		   " JOIN account o ON o.id = CASE WHEN t.debit_id = ?1 THEN t.credit_id ELSE t.debit_id END"
 		   " LEFT JOIN transfer r ON r.seq = t.ref_seq"
-		   " ORDER BY t.seq");
+		   " WHERE t.seq = ?2");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, a->id);
-	bank__q_int(q, 2, lo);
-	bank__q_int(q, 3, hi);
-	bank__q_int(q, 4, (int64_t)limit + 1); /* one more tells whether a next page exists */
-	int rc;
-	size_t cap = 0;
-	bool more = false;
-	while ((rc = bank__q_step(q)) == 1) {
-		if (s->count == limit) {
-			more = true;
-			break;
-		}
-		if ((rc = bank__grow(&s->entries, sizeof *s->entries, s->count + 1, &cap)) != BANK_OK)
-			break;
+	bank__q_int(q, 2, seq);
+	int rc = bank__q_step(q);
+	if (rc == 0)
+		rc = bank__err(BANK_ECORRUPT, "statement: journal row %lld is missing", (long long)seq);
+	if (rc == 1 && (rc = bank__grow(&s->entries, sizeof *s->entries, s->count + 1, cap)) == BANK_OK) {
 		bank_statement_entry *e = &s->entries[s->count];
 		memset(e, 0, sizeof *e);
 		s->count++;
@@ -269,14 +350,40 @@ static int statement_read(bank *b, bank_statement *s, const struct acct_info *a,
 		e->counterparty = bank__strdup(bank__q_col_text(q, 7));
 		e->memo = bank__strdup(bank__q_col_text(q, 8));
 		e->ref = bank__strdup(bank__q_col_text(q, 9));
-		if (!e->id || !e->counterparty || !e->memo || !e->ref) {
+		if (!e->id || !e->counterparty || !e->memo || !e->ref)
 			rc = bank__oom();
-			break;
-		}
 	}
 	bank__q_reset(q);
-	if (rc < 0)
-		return rc;
+	return rc < 0 ? rc : BANK_OK;
+}
+
+/*
+ * The account's postings with lo < seq < hi, ascending, at most limit, read block by
+ * block along the chain; s->next is set when more remain.
+ */
+static int statement_read(bank *b, bank_statement *s, const struct acct_info *a, int64_t lo, int64_t hi, size_t limit)
+{
+	int64_t seqs[BANK__HISTORY_BLOCK];
+	size_t cap = 0, n;
+	bool more = false, past = false;
+	int rc = BANK_OK;
+	for (int64_t pos = lo; !more && !past;) {
+		int64_t end;
+		if ((rc = chain_end(b, a->id, pos + 1, &end)) != BANK_OK ||
+		    (rc = chain_block(b, a->id, pos, end, seqs, &n)) != BANK_OK)
+			return rc;
+		if (n == 0)
+			break;
+		for (size_t i = 0; i < n && !more && !past; i++) {
+			if (seqs[i] >= hi)
+				past = true;
+			else if (s->count == limit)
+				more = true;
+			else if ((rc = statement_entry(b, s, a, seqs[i], &cap)) != BANK_OK)
+				return rc;
+		}
+		pos = end;
+	}
 	if (more) {
 		char buf[24];
 		snprintf(buf, sizeof buf, "%lld", (long long)s->entries[s->count - 1].seq);

@@ -9,9 +9,9 @@
  * Tables and who owns their SQL: branch (branch.c), product (product.c), customer and
  * address (customer.c), account, account_edit, account_closed (account.c), transfer and
  * hold (ledger.c), audit (audit.c), product_rate, interest_period, interest_run
- * and interest_state (interest.c, from v2). The journal (transfer), the audit trail, the
- * account edit and closing archives and the posted interest periods are append-only:
- * triggers refuse UPDATE and DELETE.
+ * and interest_state (interest.c, from v2), history (ledger.c and report.c, from v3). The journal (transfer), the audit
+ * trail, the account edit and closing archives and the posted interest periods are append-only: triggers refuse UPDATE
+ * and DELETE.
  *
  * Amounts are INTEGER minor units; times INTEGER microseconds since the epoch, UTC.
  * Views deposit, withdraw, transfer_in, transfer_out and balance present the journal in
@@ -259,8 +259,61 @@ static const char *const schema_v2[] = {
 	NULL,
 };
 
+/*
+ * v3: the posting chain, a per-account history that costs no index page per posting.
+ * Each posted journal row names, for each of its two accounts, that account's previous
+ * posted row (debit_prev, credit_prev; 0 for the first), and each account names its
+ * last posted row (last_seq) and counts its postings. Every BANK__HISTORY_BLOCK-th
+ * posting of an account adds one row to history, so a read finds its place in an
+ * account's chain by one index seek and at most BANK__HISTORY_BLOCK steps along it.
+ * Writes touch the journal's last page, the two account rows and, once per
+ * BANK__HISTORY_BLOCK postings, a history page, in place of one page of each of
+ * transfer_debit and transfer_credit per posting (see docs/performance.md).
+ *
+ * Existing journals are chained here: the append-only trigger is lifted for the one
+ * UPDATE that fills the new columns, inside the migration's transaction.
+ */
+static const char *const schema_v3[] = {
+	"ALTER TABLE transfer ADD COLUMN debit_prev INTEGER;",
+	"ALTER TABLE transfer ADD COLUMN credit_prev INTEGER;",
+	"ALTER TABLE account ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE account ADD COLUMN postings INTEGER NOT NULL DEFAULT 0 CHECK (postings >= 0);",
+	"CREATE TABLE history("
+	" account_id INTEGER NOT NULL,"
+	" last_seq INTEGER NOT NULL,"
+	" PRIMARY KEY (account_id, last_seq)) WITHOUT ROWID;",
+	"CREATE TRIGGER history_append_only_u BEFORE UPDATE ON history"
+	" BEGIN SELECT RAISE(ABORT, 'the history index is append-only'); END;",
+	"CREATE TRIGGER history_append_only_d BEFORE DELETE ON history"
+	" BEGIN SELECT RAISE(ABORT, 'the history index is append-only'); END;",
+	"CREATE TEMP TABLE bank_chain AS"
+	" SELECT seq, acct, side, lag(seq, 1, 0) OVER w AS prev, row_number() OVER w AS n FROM ("
+	"  SELECT seq, debit_id AS acct, 0 AS side FROM transfer WHERE posted = 1"
+	"  UNION ALL SELECT seq, credit_id, 1 FROM transfer WHERE posted = 1)"
+	" WINDOW w AS (PARTITION BY acct ORDER BY seq);",
+	"CREATE UNIQUE INDEX temp.bank_chain_seq ON bank_chain(seq, side);",
+	"CREATE INDEX temp.bank_chain_acct ON bank_chain(acct, n);",
+	"DROP TRIGGER transfer_append_only_u;",
+	"UPDATE transfer SET"
+	" debit_prev = (SELECT prev FROM temp.bank_chain c WHERE c.seq = transfer.seq AND c.side = 0),"
+	" credit_prev = (SELECT prev FROM temp.bank_chain c WHERE c.seq = transfer.seq AND c.side = 1)"
+	" WHERE posted = 1;",
+	"CREATE TRIGGER transfer_append_only_u BEFORE UPDATE ON transfer"
+	" BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;",
+	"UPDATE account SET"
+	" last_seq = coalesce((SELECT seq FROM temp.bank_chain c WHERE c.acct = account.id ORDER BY n DESC LIMIT 1), "
+	"0),"
+	" postings = (SELECT count(*) FROM temp.bank_chain c WHERE c.acct = account.id);",
+	/* 16 is BANK__HISTORY_BLOCK (internal.h). */
+	"INSERT INTO history(account_id, last_seq) SELECT acct, seq FROM temp.bank_chain WHERE n % 16 = 0;",
+	"DROP TABLE temp.bank_chain;",
+	"DROP INDEX transfer_debit;",
+	"DROP INDEX transfer_credit;",
+	NULL,
+};
+
 /* Migration i takes user_version i to i + 1. Append only. */
-static const char *const *const migrations[] = {schema_v1, schema_v2};
+static const char *const *const migrations[] = {schema_v1, schema_v2, schema_v3};
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
 int bank_schema_version(void)

@@ -12,6 +12,9 @@
  *   balance       every stored balance equals the sum of the account's postings
  *   pending       every stored pending amount equals the account's active holds
  *   conservation  per currency, the debit-normal balances equal the credit-normal ones
+ *   history       the posting chain (schema.c, v3): each posting links to its account's
+ *                 previous one, each account names its last posting and counts them,
+ *                 and history indexes exactly every BANK__HISTORY_BLOCK-th posting
  * It runs in one read transaction, so it sees one consistent snapshot.
  */
 #include <stdio.h>
@@ -41,6 +44,8 @@ struct acct {
 	char currency[BANK_CURRENCY_SIZE];
 	int64_t balance, pending;
 	bank__i128 running, holds;
+	int64_t last_seq, postings;         /* as stored */
+	int64_t run_last_seq, run_postings; /* as the journal says */
 };
 
 struct ctx {
@@ -49,6 +54,7 @@ struct ctx {
 	size_t total;
 	struct acct *accts;
 	size_t naccts;
+	int64_t blocks; /* history rows the journal calls for and that exist */
 };
 
 static int violation(struct ctx *c, const char *check, const char *object, const char *fmt, ...) BANK__PRINTF(4, 5);
@@ -119,7 +125,9 @@ static struct acct *find(struct ctx *c, int64_t id)
 
 static int load_accounts(bank *b, struct ctx *c)
 {
-	bank__q *q = bank__q_get(b, "SELECT id, kind, number, currency, balance, pending FROM account ORDER BY id");
+	bank__q *q =
+		bank__q_get(b, "SELECT id, kind, number, currency, balance, pending, last_seq, postings FROM account"
+			       " ORDER BY id");
 	if (q == NULL)
 		return bank__last_code();
 	int rc;
@@ -135,6 +143,8 @@ static int load_accounts(bank *b, struct ctx *c)
 		snprintf(a->currency, sizeof a->currency, "%s", bank__q_col_text(q, 3));
 		a->balance = bank__q_col_int(q, 4);
 		a->pending = bank__q_col_int(q, 5);
+		a->last_seq = bank__q_col_int(q, 6);
+		a->postings = bank__q_col_int(q, 7);
 	}
 	bank__q_reset(q);
 	if (rc < 0)
@@ -165,10 +175,37 @@ static int check_side(struct ctx *c, const char *object, struct acct *a, bool de
 	return BANK_OK;
 }
 
+/* One posting's link in its account's chain, and the history row it may call for. */
+static int check_link(bank *b, struct ctx *c, const char *object, struct acct *a, int64_t seq, bool has_prev,
+		      int64_t prev)
+{
+	int rc = BANK_OK;
+	if (!has_prev || prev != a->run_last_seq)
+		rc = violation(c, "history", object,
+			       "account %s: links to posting %s%lld, its previous posting is %lld", a->number,
+			       has_prev ? "" : "NULL ", has_prev ? (long long)prev : 0LL, (long long)a->run_last_seq);
+	a->run_last_seq = seq;
+	if (rc != BANK_OK || ++a->run_postings % BANK__HISTORY_BLOCK != 0)
+		return rc;
+	bank__q *q = bank__q_get(b, "SELECT 1 FROM history WHERE account_id = ? AND last_seq = ?");
+	if (q == NULL)
+		return bank__last_code();
+	bank__q_int(q, 1, a->id);
+	bank__q_int(q, 2, seq);
+	rc = bank__q_step(q);
+	bank__q_reset(q);
+	c->blocks += rc == 1;
+	if (rc == 0)
+		return violation(c, "history", object,
+				 "account %s: posting %lld ends a block of %d but history lacks it", a->number,
+				 (long long)a->run_postings, BANK__HISTORY_BLOCK);
+	return rc < 0 ? rc : BANK_OK;
+}
+
 static int check_journal(bank *b, struct ctx *c)
 {
 	bank__q *q = bank__q_get(b, "SELECT id, debit_id, credit_id, amount, currency, posted, debit_balance,"
-				    " credit_balance FROM transfer ORDER BY seq");
+				    " credit_balance, seq, debit_prev, credit_prev FROM transfer ORDER BY seq");
 	if (q == NULL)
 		return bank__last_code();
 	int rc;
@@ -189,10 +226,17 @@ static int check_journal(bank *b, struct ctx *c)
 			rc = violation(c, "currency", object, "transfer in %s between accounts in %s and %s", cur,
 				       d->currency, k->currency);
 		} else if (bank__q_col_int(q, 5) == 1) {
+			int64_t seq = bank__q_col_int(q, 8);
 			rc = check_side(c, object, d, true, amount, !bank__q_col_null(q, 6), bank__q_col_int(q, 6));
 			if (rc == BANK_OK)
 				rc = check_side(c, object, k, false, amount, !bank__q_col_null(q, 7),
 						bank__q_col_int(q, 7));
+			if (rc == BANK_OK)
+				rc = check_link(b, c, object, d, seq, !bank__q_col_null(q, 9), bank__q_col_int(q, 9));
+			if (rc == BANK_OK)
+				rc = check_link(b, c, object, k, seq, !bank__q_col_null(q, 10), bank__q_col_int(q, 10));
+		} else if (!bank__q_col_null(q, 9) || !bank__q_col_null(q, 10)) {
+			rc = violation(c, "history", object, "a row that posts nothing is linked into a posting chain");
 		}
 		if (rc != BANK_OK)
 			break;
@@ -220,6 +264,11 @@ static int check_accounts(struct ctx *c)
 		if (rc == BANK_OK && (bank__i128)a->pending != a->holds)
 			rc = violation(c, "pending", object, "stored pending %lld, active holds %s",
 				       (long long)a->pending, i128_text(a->holds, s1));
+		if (rc == BANK_OK && (a->last_seq != a->run_last_seq || a->postings != a->run_postings))
+			rc = violation(c, "history", object,
+				       "stored last posting %lld of %lld, the journal's is %lld of %lld",
+				       (long long)a->last_seq, (long long)a->postings, (long long)a->run_last_seq,
+				       (long long)a->run_postings);
 		size_t t = 0;
 		while (t < ntotals && strcmp(totals[t].currency, a->currency) != 0)
 			t++;
@@ -249,6 +298,23 @@ static int check_accounts(struct ctx *c)
 	return rc;
 }
 
+/* history holds no row beyond the ones the journal calls for (each was found in the pass). */
+static int check_history(bank *b, struct ctx *c)
+{
+	bank__q *q = bank__q_get(b, "SELECT count(*) FROM history");
+	if (q == NULL)
+		return bank__last_code();
+	int rc = bank__q_step(q);
+	int64_t rows = rc == 1 ? bank__q_col_int(q, 0) : 0;
+	bank__q_reset(q);
+	if (rc < 0)
+		return rc;
+	if (rows != c->blocks)
+		return violation(c, "history", "history", "%lld of its %lld rows index no block of postings",
+				 (long long)(rows - c->blocks), (long long)rows);
+	return BANK_OK;
+}
+
 int bank_verify(bank_verify_report **out, bank *b)
 {
 	if (out == NULL || b == NULL)
@@ -260,13 +326,14 @@ int bank_verify(bank_verify_report **out, bank *b)
 	bank_verify_report *r = calloc(1, sizeof *r);
 	if (r == NULL)
 		return bank__oom();
-	struct ctx c = {r, 0, 0, NULL, 0};
+	struct ctx c = {r, 0, 0, NULL, 0, 0};
 	if ((rc = bank__tx_begin_read(b)) != BANK_OK) {
 		free(r);
 		return rc;
 	}
-	if ((rc = load_accounts(b, &c)) == BANK_OK && (rc = check_journal(b, &c)) == BANK_OK)
-		rc = check_accounts(&c);
+	if ((rc = load_accounts(b, &c)) == BANK_OK && (rc = check_journal(b, &c)) == BANK_OK &&
+	    (rc = check_accounts(&c)) == BANK_OK)
+		rc = check_history(b, &c);
 	bank__tx_rollback(b);
 	free(c.accts);
 	if (rc != BANK_OK) {

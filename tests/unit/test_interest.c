@@ -1147,15 +1147,16 @@ static void test_interest_schema__migrates_v1(void **state)
 	bank_close(b);
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	const char *down = "DROP TABLE interest_run; DROP TRIGGER interest_period_append_only_u;"
-			   " DROP TRIGGER interest_period_append_only_d; DROP TABLE interest_period;"
-			   " DROP TABLE interest_state; DROP TABLE product_rate;"
-			   " ALTER TABLE product DROP COLUMN day_count; ALTER TABLE product DROP COLUMN balance_method;"
-			   " ALTER TABLE product DROP COLUMN compounding; ALTER TABLE product DROP COLUMN posting;"
-			   " ALTER TABLE product DROP COLUMN min_interest_balance;"
-			   " INSERT INTO product(code, name, kind, currency, min_balance, rate, overdraft, created_at,"
-			   " updated_at) VALUES ('OLD', 'Old', 'savings', 'USD', 0, 1500000, 0, 1767225600000000,"
-			   " 1767225600000000); PRAGMA user_version = 1;";
+	const char *down = FX_DOWNGRADE_V3
+		" DROP TABLE interest_run; DROP TRIGGER interest_period_append_only_u;"
+		" DROP TRIGGER interest_period_append_only_d; DROP TABLE interest_period;"
+		" DROP TABLE interest_state; DROP TABLE product_rate;"
+		" ALTER TABLE product DROP COLUMN day_count; ALTER TABLE product DROP COLUMN balance_method;"
+		" ALTER TABLE product DROP COLUMN compounding; ALTER TABLE product DROP COLUMN posting;"
+		" ALTER TABLE product DROP COLUMN min_interest_balance;"
+		" INSERT INTO product(code, name, kind, currency, min_balance, rate, overdraft, created_at,"
+		" updated_at) VALUES ('OLD', 'Old', 'savings', 'USD', 0, 1500000, 0, 1767225600000000,"
+		" 1767225600000000); PRAGMA user_version = 1;";
 	char *err = NULL;
 	if (sqlite3_exec(db, down, NULL, NULL, &err) != SQLITE_OK)
 		fail_msg("downgrade: %s", err);

@@ -315,6 +315,45 @@ static void test_verify_tamper__balance_after(void **state)
 	bank_verify_report_free(r);
 }
 
+/* The posting chain: a broken link, a wrong chain end, a missing or extra history row. */
+static void test_verify_tamper__history(void **state)
+{
+	fx *f = *state;
+	busy_day(f);
+	for (int i = 0; i < 40; i++)
+		FX_OK(bank_transfer_post(NULL, f->b, f->a1, f->a2, 1, NULL, NULL));
+	tamper(f,
+	       "DROP TRIGGER transfer_append_only_u;"
+	       "UPDATE transfer SET debit_prev = debit_prev - 1 WHERE id = 'tt';"
+	       "DROP TRIGGER history_append_only_d;"
+	       "DELETE FROM history WHERE (account_id, last_seq) = (SELECT account_id, last_seq FROM history LIMIT 1);"
+	       "INSERT INTO history VALUES (999, 1);");
+	bank_verify_report *r = verify_corrupt(f->b);
+	expect(r, "history", "transfer:tt");
+	expect(r, "history", "history");
+	assert_false(has(r, "balance", NULL));
+	bank_verify_report_free(r);
+
+	/* a chain end that names a row of another account: reads fail with corrupt, not a crash */
+	char x[BANK_ACCOUNT_NUMBER_SIZE];
+	fx_open_account(f->b, f->customer, FX_USD, x);
+	fx_deposit(f->b, x, 500);
+	fx_deposit(f->b, x, 700);
+	char *sql = sqlf("UPDATE account SET last_seq = 1 WHERE number = '%s';%s", x, NULL);
+	tamper(f, sql);
+	free(sql);
+	r = verify_corrupt(f->b);
+	char ox[64];
+	snprintf(ox, sizeof ox, "account:%s", x);
+	expect(r, "history", ox);
+	bank_verify_report_free(r);
+	bank_statement *st = NULL;
+	FX_REFUSE(f->b, BANK_ECORRUPT, bank_statement_get(&st, f->b, x, 0, 0, 10, NULL));
+	assert_null(st);
+	int64_t v = 0;
+	FX_REFUSE(f->b, BANK_ECORRUPT, bank_balance_at(&v, f->b, x, fx_now));
+}
+
 static void test_verify_tamper__amount_and_currency(void **state)
 {
 	fx *f = *state;
@@ -397,6 +436,7 @@ int main(void)
 		T(test_verify_tamper__transfer_amount),
 		T(test_verify_tamper__balance_after),
 		T(test_verify_tamper__amount_and_currency),
+		T(test_verify_tamper__history),
 		T(test_verify_tamper__conservation),
 		T(test_verify_tamper__hold_state),
 		T(test_verify_tamper__reported_on_reopen_only_by_verify),
