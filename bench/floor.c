@@ -10,13 +10,13 @@
  *
  * The workload (accounts, funding, pairs, phases) is workload.h's, the one
  * bench_ledger.c runs through the public API. Settings follow libbank's: WAL,
- * synchronous FULL or NORMAL, the same cache size (--cache-size; libbank sets -32768,
- * 32 MiB), temp_store MEMORY, default page size and autocheckpoint, BEGIN IMMEDIATE per
- * commit.
+ * synchronous FULL or NORMAL, the same cache size (--cache-size; libbank's default is
+ * -32768, 32 MiB), temp_store MEMORY, default page size, the same autocheckpoint
+ * (--wal-autocheckpoint; default 1,000 pages), BEGIN IMMEDIATE per commit.
  *
  * usage: floor --mode bare|statement --db PATH [--accounts N] [--journal N]
  *              [--window N] [--batch N] [--single N] [--durability full|normal|both]
- *              [--cache-size N] [--serve] [--extra LIST]
+ *              [--cache-size N] [--wal-autocheckpoint N] [--serve] [--extra LIST]
  *
  * Without --serve it runs workload.h's phases in order and prints one result line each;
  * with --serve it prefills, then takes commands from the runner (bench_serve).
@@ -42,7 +42,8 @@ typedef struct floor_opts {
 	long batch;
 	long single;
 	const char *durability;
-	long cache_size; /* 0: SQLite's default */
+	long cache_size;         /* 0: SQLite's default */
+	long wal_autocheckpoint; /* 0: SQLite's default (1,000 pages) */
 	unsigned extra;  /* X_* flags */
 } floor_opts;
 
@@ -311,13 +312,14 @@ static void usage(void)
 	fprintf(stderr, "usage: floor --mode bare|statement --db PATH [--accounts N] [--journal N]\n"
 			"             [--window N] [--batch N] [--single N]\n"
 			"             [--durability full|normal|both] [--cache-size N] [--serve]\n"
+			"             [--wal-autocheckpoint N]\n"
 			"             [--extra id,time,balances,row,audit,account|all]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	floor_opts o = {NULL, NULL, 10000, 100000, 100000, 1000, 2000, "both", 0, 0};
+	floor_opts o = {NULL, NULL, 10000, 100000, 100000, 1000, 2000, "both", 0, 0, 0};
 	bool serve = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -346,6 +348,8 @@ int main(int argc, char **argv)
 			o.durability = v;
 		else if (!strcmp(a, "--cache-size"))
 			o.cache_size = strtol(v, NULL, 10);
+		else if (!strcmp(a, "--wal-autocheckpoint"))
+			o.wal_autocheckpoint = arg_long(a, v);
 		else if (!strcmp(a, "--extra"))
 			o.extra = parse_extra(v);
 		else
@@ -375,6 +379,11 @@ int main(int argc, char **argv)
 	if (o.cache_size) {
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA cache_size=%ld", o.cache_size);
+		exec(f.db, sql);
+	}
+	if (o.wal_autocheckpoint) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA wal_autocheckpoint=%ld", o.wal_autocheckpoint);
 		exec(f.db, sql);
 	}
 	f.extra = o.extra;

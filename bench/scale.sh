@@ -23,7 +23,8 @@
 #
 # usage: bench/scale.sh [--builddir DIR] [--quick] [--accounts N] [--transfers N]
 #                       [--small-accounts N] [--window N] [--batch N] [--cache-size N]
-#                       [--samples N] [--tmpdir DIR] [--keep-log FILE]
+#                       [--wal-autocheckpoint N] [--samples N] [--tmpdir DIR]
+#                       [--keep-log FILE]
 #
 #   default   1,000,000 accounts, 10,000,000 journal rows (prefill alone takes hours on
 #             a 2-vCPU VM: see docs/performance.md), window 100,000, batch 1,000
@@ -39,9 +40,10 @@ transfers=${BENCH_SCALE_TRANSFERS:-10000000}
 small=10000
 window=100000
 batch=1000
-# libbank's page cache (lib/handle.c: PRAGMA cache_size = -32768, 32 MiB); the floors
+# libbank's default page cache (32 MiB) and SQLite's default autocheckpoint; the floors
 # get the same.
 cache_size=-32768
+wal_autocheckpoint=1000
 samples=1000
 tmpbase=${TMPDIR:-/tmp}
 keep_log=
@@ -56,6 +58,7 @@ while [ $# -gt 0 ]; do
 	--window) window=$2; shift 2 ;;
 	--batch) batch=$2; shift 2 ;;
 	--cache-size) cache_size=$2; shift 2 ;;
+	--wal-autocheckpoint) wal_autocheckpoint=$2; shift 2 ;;
 	--samples) samples=$2; shift 2 ;;
 	--tmpdir) tmpbase=$2; shift 2 ;;
 	--keep-log) keep_log=$2; shift 2 ;;
@@ -102,7 +105,8 @@ echo "libbank scale benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)," \
      "source $(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)," \
      "on $(uname -n): $(nproc) cpus, SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)"
 echo "accounts=$accounts small_accounts=$small journal=$transfers window=$window batch=$batch" \
-     "cache_size=$cache_size samples=$samples; WAL, synchronous FULL, default page size and autocheckpoint"
+     "cache_size=$cache_size wal_autocheckpoint=$wal_autocheckpoint samples=$samples;" \
+     "WAL, synchronous FULL, default page size"
 
 # run NAME PROGRAM ARGS...: one program on a fresh file; tags its output lines with NAME.
 run() {
@@ -125,7 +129,7 @@ run() {
 	rm -f "$db" "$db-wal" "$db-shm"
 }
 
-common="--journal $transfers --window $window --batch $batch --cache-size $cache_size --single 0 --durability full"
+common="--journal $transfers --window $window --batch $batch --cache-size $cache_size --wal-autocheckpoint $wal_autocheckpoint --single 0 --durability full"
 begin=$(date +%s)
 # shellcheck disable=SC2086 # $common holds numbers and flags only
 {

@@ -6,6 +6,7 @@
  * transaction. The handle's clock never runs backwards: bank_now() returns at least the
  * last value it returned, so journal times follow journal order.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,27 +25,46 @@ int bank_libversion_number(void)
 	return BANK_VERSION_NUMBER;
 }
 
+/* The size of bank_options as each version defines it (0: no such version). */
+static size_t options_size(unsigned int version)
+{
+	switch (version) {
+	case 1:
+		return offsetof(bank_options, no_create) + sizeof(int);
+	case 2:
+		return sizeof(bank_options);
+	default:
+		return 0;
+	}
+}
+
 int bank_options_init(bank_options *opts, unsigned int version)
 {
-	if (version != BANK_OPTIONS_VERSION)
+	size_t size = options_size(version);
+	if (size == 0)
 		return bank__err(BANK_EINVAL, "unknown bank_options version %u", version);
 	bank_options init = BANK_OPTIONS_INIT;
-	*opts = init;
+	init.version = version;
+	memcpy(opts, &init, size);
 	return BANK_OK;
 }
 
-static int setup(bank *b)
+#define CACHE_KIB_DEFAULT 32768
+#define CACHE_KIB_MAX (16 * 1024 * 1024)
+
+static int setup(bank *b, int cache_kib, int wal_autocheckpoint)
 {
-	char sql[256];
+	char sql[320];
 	int rc;
 	if (!b->memory) {
 		if ((rc = bank__exec(b, "PRAGMA journal_mode = WAL")) != BANK_OK)
 			return rc;
 	}
 	snprintf(sql, sizeof sql,
-		 "PRAGMA synchronous = %s; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;"
-		 "PRAGMA temp_store = MEMORY",
-		 b->durability == BANK_DURABILITY_FULL ? "FULL" : "NORMAL");
+		 "PRAGMA synchronous = %s; PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d;"
+		 "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = %d",
+		 b->durability == BANK_DURABILITY_FULL ? "FULL" : "NORMAL",
+		 cache_kib > 0 ? cache_kib : CACHE_KIB_DEFAULT, wal_autocheckpoint > 0 ? wal_autocheckpoint : 1000);
 	return bank__exec(b, sql);
 }
 
@@ -55,15 +75,24 @@ int bank_open(bank **out, const char *path, const bank_options *opts)
 	*out = NULL;
 	if (path == NULL || path[0] == '\0')
 		return bank__err(BANK_EINVAL, "bank_open: no path (use \":memory:\" for an in-memory bank)");
-	bank_options def = BANK_OPTIONS_INIT;
-	if (opts == NULL)
-		opts = &def;
-	if (opts->version != BANK_OPTIONS_VERSION)
-		return bank__err(BANK_EINVAL, "unknown bank_options version %u", opts->version);
+	/* A copy with every field of this version: an older caller's struct fills its prefix. */
+	bank_options o = BANK_OPTIONS_INIT;
+	if (opts != NULL) {
+		size_t size = options_size(opts->version);
+		if (size == 0)
+			return bank__err(BANK_EINVAL, "unknown bank_options version %u", opts->version);
+		memcpy(&o, opts, size);
+	}
+	opts = &o;
 	if (opts->durability != BANK_DURABILITY_FULL && opts->durability != BANK_DURABILITY_NORMAL)
 		return bank__err(BANK_EINVAL, "unknown durability %d", (int)opts->durability);
 	if (opts->busy_timeout_ms < 0)
 		return bank__err(BANK_EINVAL, "busy_timeout_ms is negative");
+	if (opts->cache_size_kib < 0 || opts->cache_size_kib > CACHE_KIB_MAX)
+		return bank__err(BANK_EINVAL, "cache_size_kib %d is outside 0..%d", opts->cache_size_kib,
+				 CACHE_KIB_MAX);
+	if (opts->wal_autocheckpoint < 0)
+		return bank__err(BANK_EINVAL, "wal_autocheckpoint is negative");
 	if (sodium_init() < 0)
 		return bank__err(BANK_EIO, "libsodium failed to initialize");
 	bank__tz *tz = NULL;
@@ -90,7 +119,7 @@ int bank_open(bank **out, const char *path, const bank_options *opts)
 	bank__rng_init(&b->rng, opts->id_seeded != 0, opts->id_seed);
 	snprintf(b->principal, sizeof b->principal, "system");
 
-	if ((rc = bank__db_open(b, path, !opts->no_create)) != BANK_OK || (rc = setup(b)) != BANK_OK ||
+	if ((rc = bank__db_open(b, path, !opts->no_create)) != BANK_OK || (rc = setup(b, opts->cache_size_kib, opts->wal_autocheckpoint)) != BANK_OK ||
 	    (rc = bank__schema_migrate(b)) != BANK_OK) {
 		bank_close(b);
 		return rc;

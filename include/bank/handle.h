@@ -28,8 +28,12 @@ typedef enum bank_durability {
  */
 typedef bank_time (*bank_clock_fn)(void *ctx);
 
-/** Current version of bank_options; bank_options_init() sets it. */
-#define BANK_OPTIONS_VERSION 1
+/**
+ * Current version of bank_options; bank_options_init() sets it. Version 1 ends at
+ * no_create; version 2 adds cache_size_kib and wal_autocheckpoint. bank_open() accepts
+ * every version up to this one and reads only the fields the caller's version has.
+ */
+#define BANK_OPTIONS_VERSION 2
 
 /** Options of bank_open(). Always start from BANK_OPTIONS_INIT or bank_options_init(). */
 typedef struct bank_options {
@@ -44,16 +48,23 @@ typedef struct bank_options {
 	int id_seeded;              /**< nonzero: generated ids and account numbers come from @ref id_seed */
 	uint64_t id_seed;           /**< seed of the deterministic id generator (when id_seeded) */
 	int no_create;              /**< nonzero: fail with BANK_ENOTFOUND instead of creating a missing file */
+	/* version 2 */
+	int cache_size_kib;     /**< the handle's page cache in KiB (SQLite cache_size); 0: the default, 32768
+				     (32 MiB); at most 16 GiB */
+	int wal_autocheckpoint; /**< WAL size in pages after which a commit checkpoints (SQLite
+				     wal_autocheckpoint); 0: SQLite's default, 1000 pages; larger values trade
+				     WAL disk space for fewer rewrites of hot pages (docs/performance.md) */
 } bank_options;
 
 /** Static initializer of bank_options with every default. */
-#define BANK_OPTIONS_INIT                                                                   \
-	{                                                                                   \
-		BANK_OPTIONS_VERSION, BANK_DURABILITY_FULL, 5000, NULL, NULL, NULL, 0, 0, 0 \
+#define BANK_OPTIONS_INIT                                                                         \
+	{                                                                                         \
+		BANK_OPTIONS_VERSION, BANK_DURABILITY_FULL, 5000, NULL, NULL, NULL, 0, 0, 0, 0, 0 \
 	}
 
 /**
- * Fills @p opts with the defaults for @p version (pass BANK_OPTIONS_VERSION).
+ * Fills @p opts with the defaults for @p version (pass BANK_OPTIONS_VERSION): only the
+ * fields that version has are written, so an older caller's smaller struct is safe.
  * @return BANK_OK, or BANK_EINVAL for an unknown version
  */
 BANK_EXTERN(int) bank_options_init(bank_options *opts, unsigned int version) BANK_NONNULL(1);
@@ -65,7 +76,8 @@ BANK_EXTERN(int) bank_options_init(bank_options *opts, unsigned int version) BAN
  * @param path a file path, or ":memory:" for a private in-memory bank (one handle only;
  *        no WAL there)
  * @param opts options, or NULL for the defaults
- * @return BANK_OK; BANK_EINVAL (bad option, unknown time zone); BANK_ENOTFOUND (missing
+ * @return BANK_OK; BANK_EINVAL (bad option, unknown time zone,
+ *         unknown options version); BANK_ENOTFOUND (missing
  *         file with no_create); BANK_ECORRUPT (not a libbank database, or one written
  *         by a newer libbank); BANK_EBUSY; BANK_EIO; BANK_ENOMEM
  */

@@ -4,6 +4,7 @@
  * (include/bank/handle.h).
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,8 +120,68 @@ static void test_handle_options__init_defaults(void **state)
 	assert_int_equal(o.id_seeded, 0);
 	assert_int_equal(o.id_seed, 0);
 	assert_int_equal(o.no_create, 0);
+	assert_int_equal(o.cache_size_kib, 0);
+	assert_int_equal(o.wal_autocheckpoint, 0);
 	assert_int_equal(s.durability, BANK_DURABILITY_FULL);
 	assert_int_equal(s.busy_timeout_ms, 5000);
+}
+
+static int64_t pragma(bank *b, const char *sql)
+{
+	return fx_count(b, sql);
+}
+
+/* Version 2 sets the page cache and the checkpoint interval; 0 keeps the defaults. */
+static void test_handle_options__cache_and_checkpoint(void **state)
+{
+	tmp *t = *state;
+	bank_options o;
+	FX_OK(bank_options_init(&o, BANK_OPTIONS_VERSION));
+	bank *b = NULL;
+	FX_OK(bank_open(&b, t->path, &o));
+	FX_EQ(pragma(b, "PRAGMA cache_size"), -32768);
+	FX_EQ(pragma(b, "PRAGMA wal_autocheckpoint"), 1000);
+	bank_close(b);
+	o.cache_size_kib = 262144;
+	o.wal_autocheckpoint = 50000;
+	FX_OK(bank_open(&b, t->path, &o));
+	FX_EQ(pragma(b, "PRAGMA cache_size"), -262144);
+	FX_EQ(pragma(b, "PRAGMA wal_autocheckpoint"), 50000);
+	bank_close(b);
+	b = NULL;
+	o.cache_size_kib = -1;
+	assert_int_equal(bank_open(&b, t->path, &o), BANK_EINVAL);
+	assert_null(b);
+	o.cache_size_kib = 16 * 1024 * 1024 + 1;
+	assert_int_equal(bank_open(&b, t->path, &o), BANK_EINVAL);
+	o.cache_size_kib = 0;
+	o.wal_autocheckpoint = -5;
+	assert_int_equal(bank_open(&b, t->path, &o), BANK_EINVAL);
+	assert_null(b);
+}
+
+/* A version-1 caller's struct ends at no_create: nothing past it is read or written. */
+static void test_handle_options__version_1(void **state)
+{
+	tmp *t = *state;
+	struct {
+		bank_options o;
+		unsigned char guard[64];
+	} v1;
+	memset(&v1, 0xa5, sizeof v1);
+	const size_t v1_size = offsetof(bank_options, no_create) + sizeof(int);
+	FX_OK(bank_options_init(&v1.o, 1));
+	assert_int_equal(v1.o.version, 1);
+	assert_int_equal(v1.o.busy_timeout_ms, 5000);
+	/* the bytes a version-1 struct does not have are untouched */
+	const unsigned char *p = (const unsigned char *)&v1.o;
+	for (size_t i = v1_size; i < sizeof v1.o; i++)
+		assert_int_equal(p[i], 0xa5);
+	/* and bank_open ignores them (0xa5a5a5a5 would be a negative cache size) */
+	bank *b = NULL;
+	FX_OK(bank_open(&b, t->path, &v1.o));
+	FX_EQ(pragma(b, "PRAGMA cache_size"), -32768);
+	bank_close(b);
 }
 
 static void test_handle_options__init_unknown_version(void **state)
@@ -967,6 +1028,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handle_options__init_defaults),
 		cmocka_unit_test(test_handle_options__init_unknown_version),
+		cmocka_unit_test_setup_teardown(test_handle_options__cache_and_checkpoint, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_handle_options__version_1, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_open__bad_options, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_handle_open__memory),
 		cmocka_unit_test(test_handle_open__memory_is_private),
