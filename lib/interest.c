@@ -906,10 +906,20 @@ static int period_post(struct work *w, struct acct *a, struct period *s)
 		char from[16], to[16], memo[64];
 		date_text(from, s->start);
 		date_text(to, s->end);
-		snprintf(s->transfer, sizeof s->transfer, "int-%s-%s", a->number, to);
 		snprintf(memo, sizeof memo, "interest %s..%s", from, to);
-		if ((rc = bank__ledger_interest(w->b, a->number, s->posted, s->transfer, memo, w->now, NULL)) !=
-		    BANK_OK)
+		/* The id is "int-<number>-<end>"; a client may have taken it first (ids are
+		 * theirs to choose), so on a conflict the next of ".2" .. ".9" is tried. The
+		 * posting and its period row commit together, so a taken id is never ours. */
+		for (int n = 1;; n++) {
+			if (n == 1)
+				snprintf(s->transfer, sizeof s->transfer, "int-%s-%s", a->number, to);
+			else
+				snprintf(s->transfer, sizeof s->transfer, "int-%s-%s.%d", a->number, to, n);
+			rc = bank__ledger_interest(w->b, a->number, s->posted, s->transfer, memo, w->now, NULL);
+			if (rc != BANK_ECONFLICT || n == 9)
+				break;
+		}
+		if (rc != BANK_OK)
 			return rc;
 		a->balance += s->posted; /* the ledger checked the range */
 		a->last_activity = w->now;

@@ -1133,6 +1133,35 @@ static void test_interest_apy__reg_dd(void **state)
 	env_close(&e);
 }
 
+/* A client that took the interest posting's id first does not stop the run: ".2" is used. */
+static void test_interest_run__id_taken_by_client(void **state)
+{
+	(void)state;
+	env e;
+	char a[BANK_ACCOUNT_NUMBER_SIZE];
+	golden_setup(&e, BANK_PERIOD_DAILY, a);
+	char id[64], id2[72];
+	snprintf(id, sizeof id, "int-%s-2026-03-31", a);
+	snprintf(id2, sizeof id2, "%s.2", id);
+	FX_OK(bank_deposit(NULL, e.b, a, 1, id, "a client's own id"));
+	at("2026-04-01", "08:00");
+	run(&e, "2026-03-31");
+	bank_interest_table *t = table(&e, a);
+	assert_string_equal(t->periods[0].transfer, id2);
+	FX_EQ(t->periods[0].posted, 426);
+	bank_interest_table_free(t);
+	bank_transfer *tr = NULL;
+	FX_OK(bank_transfer_get(&tr, e.b, id2));
+	assert_string_equal(tr->kind, "interest");
+	FX_EQ(tr->amount, 426);
+	bank_transfer_free(tr);
+	FX_OK(bank_transfer_get(&tr, e.b, id));
+	assert_string_equal(tr->kind, "deposit");
+	bank_transfer_free(tr);
+	fx_verify_clean(e.b);
+	env_close(&e);
+}
+
 /* ---- migration ---- */
 
 /* A version-1 database with a product migrates: conventions default, the rate is scheduled. */
@@ -1199,6 +1228,7 @@ int main(void)
 		cmocka_unit_test(test_interest_run__year_once_equals_daily),
 		cmocka_unit_test(test_interest_run__killed_and_resumed),
 		cmocka_unit_test(test_interest_run__bad_dates),
+		cmocka_unit_test(test_interest_run__id_taken_by_client),
 		cmocka_unit_test(test_interest_run__empty_bank),
 		cmocka_unit_test(test_interest_run__late_run_value_dated),
 		cmocka_unit_test(test_interest_limits__absurd_amounts),
