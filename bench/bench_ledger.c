@@ -45,7 +45,7 @@ typedef struct bench {
 	bank_durability durability; /* of the open handle */
 	long rows;                  /* journal rows written (deposits and transfers) */
 	long refused;
-	long measure_reads; /* --measure-reads: samples per measurement, 0 for none */
+	long measure_reads;     /* --measure-reads: samples per measurement, 0 for none */
 	int cache_size_kib;     /* --cache-size, as bank_options takes it (0: libbank's default) */
 	int wal_autocheckpoint; /* --wal-autocheckpoint (0: SQLite's default) */
 } bench;

@@ -44,7 +44,7 @@ typedef struct floor_opts {
 	const char *durability;
 	long cache_size;         /* 0: SQLite's default */
 	long wal_autocheckpoint; /* 0: SQLite's default (1,000 pages) */
-	unsigned extra;  /* X_* flags */
+	unsigned extra;          /* X_* flags */
 } floor_opts;
 
 /*

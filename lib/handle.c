@@ -29,12 +29,9 @@ int bank_libversion_number(void)
 static size_t options_size(unsigned int version)
 {
 	switch (version) {
-	case 1:
-		return offsetof(bank_options, no_create) + sizeof(int);
-	case 2:
-		return sizeof(bank_options);
-	default:
-		return 0;
+	case 1: return offsetof(bank_options, no_create) + sizeof(int);
+	case 2: return sizeof(bank_options);
+	default: return 0;
 	}
 }
 
@@ -119,7 +116,8 @@ int bank_open(bank **out, const char *path, const bank_options *opts)
 	bank__rng_init(&b->rng, opts->id_seeded != 0, opts->id_seed);
 	snprintf(b->principal, sizeof b->principal, "system");
 
-	if ((rc = bank__db_open(b, path, !opts->no_create)) != BANK_OK || (rc = setup(b, opts->cache_size_kib, opts->wal_autocheckpoint)) != BANK_OK ||
+	if ((rc = bank__db_open(b, path, !opts->no_create)) != BANK_OK ||
+	    (rc = setup(b, opts->cache_size_kib, opts->wal_autocheckpoint)) != BANK_OK ||
 	    (rc = bank__schema_migrate(b)) != BANK_OK) {
 		bank_close(b);
 		return rc;
