@@ -12,8 +12,9 @@
 %{
 static PyObject *bank_py_transfer(const void *rec)
 {
+	static PyObject *shape; /* every key below is set on every call */
 	const bank_transfer *t = rec;
-	PyObject *d = PyDict_New();
+	PyObject *d = bank_py_shaped_dict(shape);
 	if (d == NULL)
 		return NULL;
 	BPY_I64(d, t, seq);
@@ -33,6 +34,8 @@ static PyObject *bank_py_transfer(const void *rec)
 	BPY_STR(d, t, principal);
 	BPY_I64(d, t, created_at);
 	BPY_PUT(d, "status", bank_py_str(bank_transfer_status_name(t->status)));
+	if (bank_py_shape_keep(&shape, d) < 0)
+		goto fail;
 	return d;
 fail:
 	Py_DECREF(d);

@@ -16,31 +16,70 @@ static PyObject *bank_py_str(const char *s)
 	return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "surrogateescape");
 }
 
-/* d[key] = v, stealing v; -1 (exception set) when v is NULL or the insert fails. */
-static int bank_py_put(PyObject *d, const char *key, PyObject *v)
+/*
+ * d[name] = v, stealing v; -1 (exception set) when v is NULL or the insert fails. *key
+ * caches the key: made (interned) on first use and kept, so filling a record's dict
+ * allocates no key strings (the converters run with the GIL held).
+ */
+static int bank_py_put(PyObject *d, PyObject **key, const char *name, PyObject *v)
 {
 	if (v == NULL)
 		return -1;
-	int rc = PyDict_SetItemString(d, key, v);
+	if (*key == NULL && (*key = PyUnicode_InternFromString(name)) == NULL) {
+		Py_DECREF(v);
+		return -1;
+	}
+	int rc = PyDict_SetItem(d, *key, v);
 	Py_DECREF(v);
 	return rc;
 }
 
-#define BPY_STR(d, rec, f) \
-	if (bank_py_put((d), #f, bank_py_str((rec)->f)) < 0) \
-	goto fail
-#define BPY_I64(d, rec, f) \
-	if (bank_py_put((d), #f, PyLong_FromLongLong((long long)(rec)->f)) < 0) \
-	goto fail
-#define BPY_U64(d, rec, f) \
-	if (bank_py_put((d), #f, PyLong_FromUnsignedLongLong((unsigned long long)(rec)->f)) < 0) \
-	goto fail
-#define BPY_BOOL(d, rec, f) \
-	if (bank_py_put((d), #f, PyBool_FromLong((rec)->f != 0)) < 0) \
-	goto fail
-#define BPY_PUT(d, key, v) \
-	if (bank_py_put((d), (key), (v)) < 0) \
-	goto fail
+/* d[key] = v for a string literal key, with a key cache per use. */
+#define BPY_PUT(d, key, v)                                                 \
+	do {                                                               \
+		static PyObject *bpy_key_;                                 \
+		if (bank_py_put((d), &bpy_key_, "" key "", (v)) < 0)       \
+			goto fail;                                         \
+	} while (0)
+#define BPY_STR(d, rec, f) BPY_PUT(d, #f, bank_py_str((rec)->f))
+#define BPY_I64(d, rec, f) BPY_PUT(d, #f, PyLong_FromLongLong((long long)(rec)->f))
+#define BPY_U64(d, rec, f) BPY_PUT(d, #f, PyLong_FromUnsignedLongLong((unsigned long long)(rec)->f))
+#define BPY_BOOL(d, rec, f) BPY_PUT(d, #f, PyBool_FromLong((rec)->f != 0))
+
+/*
+ * A new dict for a converter that sets the same keys, unconditionally, every time: a
+ * copy of *shape (the keys of the first record made, every value None) once there is
+ * one, so filling it replaces values in place instead of inserting keys one by one and
+ * growing the table twice. bank_py_shape_keep() records the shape from a complete dict.
+ * For the hot converters (the transfers of a batch); the GIL is held.
+ */
+static PyObject *bank_py_shaped_dict(PyObject *shape)
+{
+	return shape != NULL ? PyDict_Copy(shape) : PyDict_New();
+}
+
+/* Keeps in *shape a copy of the complete dict d with None values, on first use. */
+static int bank_py_shape_keep(PyObject **shape, PyObject *d)
+{
+	if (*shape != NULL)
+		return 0;
+	PyObject *s = PyDict_Copy(d);
+	PyObject *keys = s != NULL ? PyDict_Keys(s) : NULL;
+	if (keys == NULL) {
+		Py_XDECREF(s);
+		return -1;
+	}
+	for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
+		if (PyDict_SetItem(s, PyList_GET_ITEM(keys, i), Py_None) < 0) {
+			Py_DECREF(keys);
+			Py_DECREF(s);
+			return -1;
+		}
+	}
+	Py_DECREF(keys);
+	*shape = s;
+	return 0;
+}
 
 /*
  * A list of `count` records: conv(items[i]) for each. `items` is an array of records

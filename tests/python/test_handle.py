@@ -96,6 +96,22 @@ def test_handle_open__bad_options(tmp_path: Path) -> None:
         libbank.open(p, clock=lambda: "noon")  # type: ignore[arg-type, return-value]
 
 
+def test_handle_open__cache_and_checkpoint(tmp_path: Path) -> None:
+    p = str(tmp_path / "x.db")
+    with libbank.open(p, cache_size_kib=65536, wal_autocheckpoint=20000) as b:
+        b.add_branch("HQ", "Head office")
+    with libbank.open(p, cache_size_kib=0, wal_autocheckpoint=0) as b:
+        assert b.branch("HQ").name == "Head office"
+    with pytest.raises(libbank.InvalidArgument):
+        libbank.open(p, cache_size_kib=-1)
+    with pytest.raises(libbank.InvalidArgument):
+        libbank.open(p, cache_size_kib=16 * 1024 * 1024 + 1)
+    with pytest.raises(libbank.InvalidArgument):
+        libbank.open(p, wal_autocheckpoint=-1)
+    with pytest.raises(TypeError):
+        libbank.open(p, cache_size_kib="big")  # type: ignore[arg-type]
+
+
 def test_handle_durability_normal(tmp_path: Path) -> None:
     with libbank.open(str(tmp_path / "x.db"), durability="normal", busy_timeout_ms=10) as b:
         b.add_branch("HQ", "Head office")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
+import pickle
+import sys
+import threading
 from decimal import Decimal
 
 import pytest
@@ -125,6 +130,139 @@ def test_ledger_batch__generator_input(world: World) -> None:
     res = b.transfer_batch(libbank.TransferRequest(world.a, world.b, i + 1) for i in range(10))
     assert all(r.status == "created" for r in res)
     assert b.balance(world.b).balance == Decimal("1055.00")
+
+
+def test_ledger_batch__result_builds_transfer_on_first_read(world: World) -> None:
+    b = world.bank
+    ok, failed = b.transfer_batch([
+        libbank.TransferRequest(world.a, world.b, Decimal("2.00"), id="lazy-1", memo="m"),
+        libbank.TransferRequest(world.a, world.b, 10**6),
+    ])
+    stored = dataclasses.replace(b.get_transfer("lazy-1"), status="created")
+    # Compared (and hashed, and shown) before its transfer was ever read.
+    assert ok == libbank.BatchResult("created", None, stored)
+    assert hash(ok) == hash(libbank.BatchResult("created", None, stored))
+    assert ok != libbank.BatchResult("exists", None, stored)
+    t = ok.transfer
+    assert t == stored and t is ok.transfer  # built once, then kept
+    assert (t.amount, t.memo, t.debit, t.credit) == (Decimal("2.00"), "m", world.a, world.b)
+    assert ok.ok and ok.status == "created" and ok.error is None
+    assert not failed.ok and failed.status == "failed" and failed.transfer is None
+    assert isinstance(failed.error, libbank.InsufficientFunds)
+    # A replay: its record is built from its own copy, status "exists".
+    (again,) = b.transfer_batch([libbank.TransferRequest(world.a, world.b, Decimal("2.00"), id="lazy-1", memo="m")])
+    assert again.status == "exists" and again.transfer == dataclasses.replace(stored, status="exists")
+    r = repr(b.transfer_batch([libbank.TransferRequest(world.a, world.b, 1, id="lazy-2")])[0])
+    assert r.startswith("BatchResult(status='created', error=None, transfer=Transfer(") and "'lazy-2'" in r
+    assert "transfer=None" in repr(failed) and "InsufficientFunds(" in repr(failed)
+
+
+def test_ledger_batch__result_is_a_frozen_record(world: World) -> None:
+    b = world.bank
+    ok, failed = b.transfer_batch([
+        libbank.TransferRequest(world.a, world.b, 1, id="frozen-1"),
+        libbank.TransferRequest(world.a, world.b, 10**6),
+    ])
+    for r in (ok, failed):
+        for name in ("status", "error", "transfer", "ok", "_transfer", "other"):
+            with pytest.raises((dataclasses.FrozenInstanceError, AttributeError)):
+                setattr(r, name, None)
+            with pytest.raises((dataclasses.FrozenInstanceError, AttributeError)):
+                delattr(r, name)
+    assert ok.transfer is not None and ok.transfer.id == "frozen-1"  # still intact
+    assert [f.name for f in dataclasses.fields(libbank.BatchResult)] == ["status", "error", "transfer"]
+    assert libbank.BatchResult.__match_args__ == ("status", "error", "transfer")
+    assert dataclasses.asdict(ok)["transfer"]["amount"] == Decimal("1.00")
+    assert dataclasses.replace(ok, status="exists").transfer == ok.transfer
+    fresh = b.transfer_batch([libbank.TransferRequest(world.a, world.b, 1, id="frozen-2")])[0]
+    for r in (fresh, ok):  # fresh: its transfer not read yet
+        assert pickle.loads(pickle.dumps(r)) == r and copy.copy(r) == r and copy.deepcopy(r) == r
+    back = pickle.loads(pickle.dumps(failed))  # exceptions compare by identity
+    assert (back.status, type(back.error), back.transfer) == ("failed", libbank.InsufficientFunds, None)
+    match ok:
+        case libbank.BatchResult("created", None, libbank.Transfer(id=tid)):
+            assert tid == "frozen-1"
+        case _:
+            pytest.fail("no match")
+
+
+def test_ledger_batch__result_read_by_threads(world: World) -> None:
+    """Threads reading the transfers of the same results at once all get equal records."""
+    res = world.bank.transfer_batch([libbank.TransferRequest(world.a, world.b, 1) for _ in range(300)])
+    seen: list[list[object]] = [[] for _ in range(4)]
+    errors: list[BaseException] = []
+
+    def read(out: list[object]) -> None:
+        try:
+            out.extend(r.transfer for r in res)
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=read, args=(out,)) for out in seen]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert not errors
+    assert seen[0] == seen[1] == seen[2] == seen[3] == [r.transfer for r in res]
+    assert all(t is not None for t in seen[0])
+
+
+def test_ledger_batch__request_record(world: World) -> None:
+    TR = libbank.TransferRequest
+    r = TR(world.a, world.b, Decimal("1.50"))
+    assert (r.debit, r.credit, r.amount, r.id, r.memo, r.linked) == (world.a, world.b, Decimal("1.50"), None, None, False)
+    r = TR(None, world.b, 3, id="req-1", memo="m", linked=True)
+    assert (r.debit, r.credit, r.amount, r.id, r.memo, r.linked) == (None, world.b, 3, "req-1", "m", True)
+    assert r == TR(None, world.b, 3, id="req-1", memo="m", linked=True) and hash(r) == hash(dataclasses.replace(r))
+    assert r != TR(None, world.b, 3, id="req-1", memo="m")
+    assert repr(r) == f"TransferRequest(debit=None, credit='{world.b}', amount=3, id='req-1', memo='m', linked=True)"
+    assert [f.name for f in dataclasses.fields(TR)] == ["debit", "credit", "amount", "id", "memo", "linked"]
+    assert dataclasses.replace(r, amount=4).amount == 4 and pickle.loads(pickle.dumps(r)) == r
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.amount = 5  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        TR(world.a, world.b)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        TR(world.a, world.b, 1, "id")  # type: ignore[misc]
+
+
+def test_ledger_batch__items_beyond_the_fast_path(world: World) -> None:
+    """Subclasses of str and Decimal, and amounts the package refuses itself, take the
+    full checks: accepted the same, refused with to_minor()'s own error."""
+
+    class Account(str):
+        pass
+
+    class Amount(Decimal):
+        pass
+
+    b = world.bank
+    res = b.transfer_batch([
+        libbank.TransferRequest(Account(world.a), world.b, Amount("1.25"), id=Account("sub-1")),
+        {"debit": world.a, "credit": world.b, "amount": 2},
+        libbank.TransferRequest(world.a, world.b, Decimal("1." + "0" * 150)),
+        libbank.TransferRequest(world.a, world.b, Decimal("0.001")),
+        libbank.TransferRequest(world.a, world.b, Decimal("1E+30")),
+        libbank.TransferRequest(world.a, world.b, Decimal("NaN")),
+        libbank.TransferRequest(world.a, world.b, 2**62),
+    ])
+    assert [r.status for r in res] == ["created", "created", "created", "failed", "failed", "failed", "failed"]
+    assert [r.transfer.amount for r in res[:3] if r.transfer] == [Decimal("1.25"), Decimal("2.00"), Decimal("1.00")]
+    refused: tuple[libbank.Amount, ...] = (Decimal("0.001"), Decimal("1E+30"), Decimal("NaN"), 2**62)
+    for r, amount in zip(res[3:], refused):
+        with pytest.raises(libbank.InvalidArgument) as e:
+            libbank.to_minor(amount, "USD")
+        assert isinstance(r.error, libbank.InvalidArgument) and r.error.message == e.value.message
+    with pytest.raises(TypeError):
+        b.transfer_batch([libbank.TransferRequest(world.a, world.b, True)])
+    with pytest.raises(TypeError):
+        b.transfer_batch([libbank.TransferRequest(world.a, world.b, 1, memo=b"m")])  # type: ignore[arg-type]
 
 
 def test_ledger_hold_post_void(world: World, refused) -> None:  # type: ignore[no-untyped-def]

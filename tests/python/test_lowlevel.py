@@ -51,6 +51,10 @@ def test_lowlevel_records_are_dicts(h) -> None:  # type: ignore[no-untyped-def]
     assert c.bank_currency_at(10**6) is None
     opts = c.bank_options_init(c.BANK_OPTIONS_VERSION)
     assert opts["busy_timeout_ms"] == 5000 and opts["durability"] == c.BANK_DURABILITY_FULL
+    assert opts["cache_size_kib"] == 0 and opts["wal_autocheckpoint"] == 0
+    assert c.BANK_OPTIONS_VERSION == 2
+    v1 = c.bank_options_init(1)
+    assert v1["version"] == 1 and v1["busy_timeout_ms"] == 5000
     with pytest.raises(libbank.InvalidArgument):
         c.bank_options_init(99)
 
@@ -83,6 +87,41 @@ def test_lowlevel_batch_tuples(h) -> None:  # type: ignore[no-untyped-def]
         c.bank_transfer_batch(h, [])
     (r,) = c.bank_transfer_batch(h, [(None, "123456789012", 1, None, None, False)])
     assert r[0] < 0 and r[1] and r[2] is None
+
+
+TRANSFER_KEYS = [
+    "seq", "id", "kind", "debit", "credit", "amount", "currency", "memo", "ref", "pending", "hold_status",
+    "expires_at", "debit_balance", "credit_balance", "principal", "created_at", "status",
+]
+
+
+def test_lowlevel_transfer_dicts_whole_and_separate() -> None:
+    """Every transfer dict has every field, in order, with its own values: the wrapper
+    reuses its key strings and the first dict's shape, never values."""
+    with libbank.open(":memory:") as b:
+        b.add_branch("HQ", "Head office")
+        b.add_product("CHK", "Checking", "USD", kind="current")
+        cust = b.add_customer("D")
+        a1 = b.open_account(cust.id, "CHK", "HQ").number
+        a2 = b.open_account(cust.id, "CHK", "HQ").number
+        res = c.bank_transfer_batch(b._h, [
+            (None, a1, 500, "low-1", "first memo", False),
+            (a1, a2, 125, None, None, False),
+            (a1, a2, 10**9, None, None, False),
+            (a1, a2, 125, "low-1", None, False),  # another request under a used id
+            (None, a1, 500, "low-1", "first memo", False),  # a replay
+        ])
+        (c1, _, t1), (c2, _, t2), (c3, m3, t3), (c4, m4, t4), (c5, _, t5) = res
+        assert (c1, c2, c5) == (0, 0, 0) and c3 < 0 < len(m3) and c4 < 0 < len(m4) and t3 is None and t4 is None
+        for t in (t1, t2, t5):
+            assert list(t) == TRANSFER_KEYS and all(v is not None for v in t.values())
+        assert (t1["id"], t1["kind"], t1["credit"], t1["amount"], t1["memo"], t1["status"]) == (
+            "low-1", "deposit", a1, 500, "first memo", "created")
+        assert (t2["kind"], t2["debit"], t2["credit"], t2["amount"], t2["memo"], t2["status"]) == (
+            "transfer", a1, a2, 125, "", "created")
+        assert t2["id"] != t1["id"] and t2["seq"] == t1["seq"] + 1 and t2["debit_balance"] == 375
+        assert t5 == {**t1, "status": "exists"}
+        assert c.bank_transfer_get(b._h, "low-1") == t5
 
 
 def test_lowlevel_gil_released_while_c_runs(tmp_path) -> None:  # type: ignore[no-untyped-def]

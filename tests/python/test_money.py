@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import hypothesis.strategies as st
 import pytest
+from hypothesis import given, settings
 
 import libbank
 from libbank import _money
@@ -83,6 +85,53 @@ def test_money_to_minor__invalid(amount: libbank.Amount, currency: str) -> None:
 def test_money_to_minor__wrong_type(amount: object) -> None:
     with pytest.raises(TypeError):
         libbank.to_minor(amount, "USD")  # type: ignore[arg-type]
+
+
+# Decimals of every shape to_minor() meets: plain amounts, more decimals than a currency
+# has, many digits, huge and tiny exponents, negative zero, NaN and infinities.
+_decimals = st.one_of(
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.decimals(min_value=-(10**17), max_value=10**17, places=2),
+    st.builds(
+        lambda sign, digits, exp: Decimal((sign, tuple(int(c) for c in str(digits)), exp)),
+        st.integers(0, 1),
+        st.one_of(st.integers(0, 10**20), st.integers(0, 10**120)),
+        st.one_of(st.integers(-25, 25), st.integers(-(10**6) - 10, 10**6 + 10)),
+    ),
+    st.sampled_from([Decimal("99999999999999999.99"), Decimal("92233720368547758.07"), Decimal("-0.00"),
+                     Decimal("1E+16"), Decimal("1E+17"), Decimal("1E+18"), Decimal("sNaN"), Decimal("-Infinity")]),
+)
+
+
+def _outcome(fn: object, amount: object, currency: str) -> tuple[object, object]:
+    try:
+        return ("ok", fn(amount, currency, "amount"))  # type: ignore[operator]
+    except Exception as e:  # noqa: BLE001 - the exception itself is what is compared
+        return (type(e), str(e))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_decimals, st.integers(), st.integers(-(2**70), 2**70)), st.sampled_from(["USD", "JPY", "BHD", "CLF"]))
+def test_money_to_minor__fast_path_agrees(amount: object, currency: str) -> None:
+    """to_minor()'s fast path (exact Decimal or int, currency seen) gives what the
+    general path gives: the same int, or the same exception with the same message."""
+    _money.exponent(currency)  # the fast path needs the currency looked up once
+    assert _outcome(libbank.to_minor, amount, currency) == _outcome(_money._to_minor, amount, currency)
+
+
+def test_money_to_minor__fast_path_edges() -> None:
+    _money.exponent("USD")
+    assert libbank.to_minor(Decimal("9999999999999999.99"), "USD") == 999999999999999999  # 10**18 - 1: fast
+    assert libbank.to_minor(Decimal("10000000000000000.00"), "USD") == 10**18  # general path
+    assert libbank.to_minor(Decimal("-0.00"), "USD") == 0
+    assert libbank.to_minor(Decimal("1E+2"), "USD") == 10000
+    assert libbank.to_minor(-5, "USD") == -500
+    with pytest.raises(libbank.InvalidArgument, match="more decimals"):
+        libbank.to_minor(Decimal("0.001"), "USD")
+    with pytest.raises(libbank.InvalidArgument, match="out of range"):
+        libbank.to_minor(2**62, "USD")
+    with pytest.raises(TypeError):
+        libbank.to_minor(True, "USD")  # bool is not an int here, on either path
 
 
 def test_money_to_minor__unknown_currency() -> None:

@@ -31,6 +31,8 @@ from ._records import (
     TrialBalance,
     VerifyReport,
     accrual_from_c,
+    batch_failed,
+    batch_ok,
     date_from_c,
     date_to_c,
     time_from_c,
@@ -85,6 +87,8 @@ def open(  # noqa: A001 - the package's entry point, like io.open
     clock: Optional[Callable[[], ClockValue]] = None,
     id_seed: Optional[int] = None,
     create: bool = True,
+    cache_size_kib: int = 0,
+    wal_autocheckpoint: int = 0,
 ) -> Bank:
     """Opens (creating or migrating as needed) the bank at ``path``.
 
@@ -106,6 +110,10 @@ def open(  # noqa: A001 - the package's entry point, like io.open
         id_seed: seed of the deterministic generator of ids and account numbers (for
             reproducible runs), or None for random ones.
         create: False fails with NotFound instead of creating a missing file.
+        cache_size_kib: the handle's page cache in KiB; 0 for the default, 32 MiB.
+        wal_autocheckpoint: WAL pages after which a commit checkpoints; 0 for SQLite's
+            default, 1,000. Larger values trade WAL disk space for fewer rewrites of hot
+            pages (docs/performance.md, "Scale").
 
     Returns:
         A :class:`Bank`, also usable as a context manager.
@@ -118,7 +126,8 @@ def open(  # noqa: A001 - the package's entry point, like io.open
     """
     return Bank(
         path, durability=durability, busy_timeout_ms=busy_timeout_ms, timezone=timezone,
-        clock=clock, id_seed=id_seed, create=create,
+        clock=clock, id_seed=id_seed, create=create, cache_size_kib=cache_size_kib,
+        wal_autocheckpoint=wal_autocheckpoint,
     )
 
 
@@ -145,6 +154,8 @@ class Bank:
         clock: Optional[Callable[[], ClockValue]] = None,
         id_seed: Optional[int] = None,
         create: bool = True,
+        cache_size_kib: int = 0,
+        wal_autocheckpoint: int = 0,
     ) -> None:
         self._h: Any = None
         self._lock = threading.RLock()
@@ -160,6 +171,8 @@ class Bank:
         opts["busy_timeout_ms"] = busy_timeout_ms
         opts["timezone"] = _str(timezone, "timezone")
         opts["no_create"] = 0 if create else 1
+        opts["cache_size_kib"] = cache_size_kib
+        opts["wal_autocheckpoint"] = wal_autocheckpoint
         if id_seed is not None:
             opts["id_seeded"] = 1
             opts["id_seed"] = id_seed & (2**64 - 1)
@@ -556,29 +569,32 @@ class Bank:
         reqs = [_request(x) for x in items]
         with self._lock:
             h = self._handle()
+            known = self._currency
             tuples = []
             early: dict[int, Error] = {}
             for i, r in enumerate(reqs):
-                account = r.debit if r.debit is not None else r.credit
+                debit = r.debit
+                credit = r.credit
+                account = debit if debit is not None else credit
                 try:
                     if account is None:
                         raise InvalidArgument("a batch item needs a debit or a credit account")
-                    minor = to_minor(r.amount, self._account_currency(h, account))
+                    cur = known.get(account)
+                    if cur is None:
+                        cur = self._account_currency(h, account)
+                    minor = to_minor(r.amount, cur)
                 except Error as e:
                     # libbank must still see the item so a linked chain fails whole: amount
                     # 0 is always refused; the result reports this error instead.
                     early[i] = e
                     minor = 0
-                tuples.append((r.debit, r.credit, minor, r.id, r.memo, r.linked))
+                tuples.append((debit, credit, minor, r.id, r.memo, r.linked))
             raw = _c.bank_transfer_batch(h, tuples)
-        out = []
-        for i, (code, message, t) in enumerate(raw):
-            if code == 0:
-                tr = Transfer._from_c(t)
-                out.append(BatchResult(tr.status, None, tr))
-            else:
-                out.append(BatchResult("failed", early.get(i) or make(code, message), None))
-        return out
+        # Each result builds its Transfer record when its `transfer` is first read.
+        return [
+            batch_ok(t) if code == 0 else batch_failed(early.get(i) or make(code, message))
+            for i, (code, message, t) in enumerate(raw)
+        ]
 
     def hold(
         self,
@@ -793,6 +809,14 @@ def _address(a: Union[Address, Mapping[str, Optional[str]], None]) -> Optional[d
 
 def _request(x: Union[TransferRequest, Mapping[str, Any]]) -> TransferRequest:
     if type(x) is TransferRequest:
+        # The common case, checked with exact types first (a str subclass, a Decimal
+        # subclass or any doubt goes on to the full checks below).
+        d, c, i, m, a = x.debit, x.credit, x.id, x.memo, x.amount
+        if (
+            (d is None or type(d) is str) and (c is None or type(c) is str) and (i is None or type(i) is str)
+            and (m is None or type(m) is str) and (type(a) is Decimal or type(a) is int or type(a) is str)
+        ):
+            return x
         r = x
     elif isinstance(x, TransferRequest):
         r = x

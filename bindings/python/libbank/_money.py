@@ -32,6 +32,12 @@ _CTX = Context(prec=100, Emax=10**6, Emin=-(10**6), traps=[Inexact])
 # Exponent per currency code; the built-in table never changes while the library is loaded.
 _exponents: dict[str, int] = {}
 
+# to_minor()'s fast path: 10**exponent as an int and as a Decimal (scaleb converts an
+# int argument to Decimal on every call), indexed by exponent (currencies have 0 to 4;
+# the tables go further so a longer one would still work).
+_POW10 = tuple(10**e for e in range(19))
+_DEXP = tuple(Decimal(e) for e in range(19))
+
 
 def exponent(currency: str) -> int:
     """The number of decimals of ``currency``'s minor unit (2 for USD, 0 for JPY)."""
@@ -61,6 +67,33 @@ def to_minor(amount: Amount, currency: str, what: str = "amount") -> int:
     int64 minor units. Signs are kept: whether a negative or zero amount is acceptable is
     the C call's decision.
     """
+    # The fast path (batches call this per item): an exact Decimal or int, a currency
+    # already looked up, a value that plainly fits. Anything else, errors included, goes
+    # to _to_minor(), which gives the same result for these too (a test checks).
+    if type(amount) is Decimal:
+        exp = _exponents.get(currency)
+        if exp is not None and amount.is_finite():
+            try:
+                scaled = amount.scaleb(_DEXP[exp], _CTX)
+            except Inexact:
+                pass
+            else:
+                # |scaled| < 10**18: within int64 whatever int() gives.
+                if scaled.adjusted() < 18:
+                    minor = int(scaled)
+                    if minor == scaled:
+                        return minor
+    elif type(amount) is int:
+        exp = _exponents.get(currency)
+        if exp is not None:
+            minor = amount * _POW10[exp]
+            if _INT64_MIN <= minor <= _INT64_MAX:
+                return minor
+    return _to_minor(amount, currency, what)
+
+
+def _to_minor(amount: Amount, currency: str, what: str) -> int:
+    """to_minor() without its fast path: every type, every error."""
     _check_type(amount, what)
     exp = exponent(currency)
     if isinstance(amount, str):
