@@ -48,6 +48,7 @@ typedef struct bench {
 	long measure_reads;     /* --measure-reads: samples per measurement, 0 for none */
 	int cache_size_kib;     /* --cache-size, as bank_options takes it (0: libbank's default) */
 	int wal_autocheckpoint; /* --wal-autocheckpoint (0: SQLite's default) */
+	int mmap_size_mib;      /* --mmap-size (0: none) */
 } bench;
 
 static void fail(const char *what, int rc)
@@ -65,6 +66,7 @@ static void open_bank(bench *s, bank_durability durability)
 	opts.id_seed = BENCH_SEED;
 	opts.cache_size_kib = s->cache_size_kib;
 	opts.wal_autocheckpoint = s->wal_autocheckpoint;
+	opts.mmap_size_mib = s->mmap_size_mib;
 	s->durability = durability;
 	int rc = bank_open(&s->b, s->path, &opts);
 	if (rc != BANK_OK)
@@ -275,7 +277,8 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: bench_ledger --db PATH [--accounts N] [--journal N] [--window N]\n"
 			"                    [--batch N] [--single N] [--durability full|normal|both] [--serve]\n"
-			"                    [--cache-size N] [--wal-autocheckpoint N] [--measure-reads N]\n");
+			"                    [--cache-size N] [--wal-autocheckpoint N] [--mmap-size MIB]\n"
+			"                    [--measure-reads N]\n");
 	exit(2);
 }
 
@@ -318,6 +321,8 @@ int main(int argc, char **argv)
 			s.cache_size_kib = (int)(n < 0 ? -n : n * 4);
 		} else if (!strcmp(a, "--wal-autocheckpoint"))
 			s.wal_autocheckpoint = (int)arg_long(a, v);
+		else if (!strcmp(a, "--mmap-size"))
+			s.mmap_size_mib = (int)arg_long(a, v);
 		else
 			usage();
 	}

@@ -16,7 +16,8 @@
  *
  * usage: floor --mode bare|statement --db PATH [--accounts N] [--journal N]
  *              [--window N] [--batch N] [--single N] [--durability full|normal|both]
- *              [--cache-size N] [--wal-autocheckpoint N] [--serve] [--extra LIST]
+ *              [--cache-size N] [--wal-autocheckpoint N] [--mmap-size MIB] [--serve]
+ *              [--extra LIST]
  *
  * Without --serve it runs workload.h's phases in order and prints one result line each;
  * with --serve it prefills, then takes commands from the runner (bench_serve).
@@ -44,6 +45,7 @@ typedef struct floor_opts {
 	const char *durability;
 	long cache_size;         /* 0: SQLite's default */
 	long wal_autocheckpoint; /* 0: SQLite's default (1,000 pages) */
+	long mmap_mib;           /* 0: no memory map (SQLite's default) */
 	unsigned extra;          /* X_* flags */
 } floor_opts;
 
@@ -312,14 +314,14 @@ static void usage(void)
 	fprintf(stderr, "usage: floor --mode bare|statement --db PATH [--accounts N] [--journal N]\n"
 			"             [--window N] [--batch N] [--single N]\n"
 			"             [--durability full|normal|both] [--cache-size N] [--serve]\n"
-			"             [--wal-autocheckpoint N]\n"
+			"             [--wal-autocheckpoint N] [--mmap-size MIB]\n"
 			"             [--extra id,time,balances,row,audit,account|all]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	floor_opts o = {NULL, NULL, 10000, 100000, 100000, 1000, 2000, "both", 0, 0, 0};
+	floor_opts o = {NULL, NULL, 10000, 100000, 100000, 1000, 2000, "both", 0, 0, 0, 0};
 	bool serve = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -350,6 +352,8 @@ int main(int argc, char **argv)
 			o.cache_size = strtol(v, NULL, 10);
 		else if (!strcmp(a, "--wal-autocheckpoint"))
 			o.wal_autocheckpoint = arg_long(a, v);
+		else if (!strcmp(a, "--mmap-size"))
+			o.mmap_mib = arg_long(a, v);
 		else if (!strcmp(a, "--extra"))
 			o.extra = parse_extra(v);
 		else
@@ -384,6 +388,11 @@ int main(int argc, char **argv)
 	if (o.wal_autocheckpoint) {
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA wal_autocheckpoint=%ld", o.wal_autocheckpoint);
+		exec(f.db, sql);
+	}
+	if (o.mmap_mib) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA mmap_size=%lld", (long long)o.mmap_mib * 1048576);
 		exec(f.db, sql);
 	}
 	f.extra = o.extra;

@@ -23,7 +23,7 @@
 #
 # usage: bench/scale.sh [--builddir DIR] [--quick] [--accounts N] [--transfers N]
 #                       [--small-accounts N] [--window N] [--batch N] [--cache-size N]
-#                       [--wal-autocheckpoint N] [--samples N] [--tmpdir DIR]
+#                       [--wal-autocheckpoint N] [--mmap-size MIB] [--samples N] [--tmpdir DIR]
 #                       [--keep-log FILE]
 #
 #   default   1,000,000 accounts, 10,000,000 journal rows (prefill alone takes hours on
@@ -44,6 +44,7 @@ batch=1000
 # get the same.
 cache_size=-32768
 wal_autocheckpoint=1000
+mmap_size=0
 samples=1000
 tmpbase=${TMPDIR:-/tmp}
 keep_log=
@@ -59,6 +60,7 @@ while [ $# -gt 0 ]; do
 	--batch) batch=$2; shift 2 ;;
 	--cache-size) cache_size=$2; shift 2 ;;
 	--wal-autocheckpoint) wal_autocheckpoint=$2; shift 2 ;;
+	--mmap-size) mmap_size=$2; shift 2 ;;
 	--samples) samples=$2; shift 2 ;;
 	--tmpdir) tmpbase=$2; shift 2 ;;
 	--keep-log) keep_log=$2; shift 2 ;;
@@ -105,7 +107,8 @@ echo "libbank scale benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)," \
      "source $(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)," \
      "on $(uname -n): $(nproc) cpus, SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)"
 echo "accounts=$accounts small_accounts=$small journal=$transfers window=$window batch=$batch" \
-     "cache_size=$cache_size wal_autocheckpoint=$wal_autocheckpoint samples=$samples;" \
+     "cache_size=$cache_size wal_autocheckpoint=$wal_autocheckpoint mmap_size_mib=$mmap_size" \
+     "samples=$samples;" \
      "WAL, synchronous FULL, default page size"
 
 # run NAME PROGRAM ARGS...: one program on a fresh file; tags its output lines with NAME.
@@ -129,7 +132,7 @@ run() {
 	rm -f "$db" "$db-wal" "$db-shm"
 }
 
-common="--journal $transfers --window $window --batch $batch --cache-size $cache_size --wal-autocheckpoint $wal_autocheckpoint --single 0 --durability full"
+common="--journal $transfers --window $window --batch $batch --cache-size $cache_size --wal-autocheckpoint $wal_autocheckpoint --mmap-size $mmap_size --single 0 --durability full"
 begin=$(date +%s)
 # shellcheck disable=SC2086 # $common holds numbers and flags only
 {

@@ -48,10 +48,11 @@ int bank_options_init(bank_options *opts, unsigned int version)
 
 #define CACHE_KIB_DEFAULT 32768
 #define CACHE_KIB_MAX (16 * 1024 * 1024)
+#define MMAP_MIB_MAX (1024 * 1024) /* 1 TiB; SQLite caps it further at its compile-time maximum */
 
-static int setup(bank *b, int cache_kib, int wal_autocheckpoint)
+static int setup(bank *b, const bank_options *o)
 {
-	char sql[320];
+	char sql[384];
 	int rc;
 	if (!b->memory) {
 		if ((rc = bank__exec(b, "PRAGMA journal_mode = WAL")) != BANK_OK)
@@ -59,9 +60,10 @@ static int setup(bank *b, int cache_kib, int wal_autocheckpoint)
 	}
 	snprintf(sql, sizeof sql,
 		 "PRAGMA synchronous = %s; PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d;"
-		 "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = %d",
+		 "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = %d; PRAGMA mmap_size = %lld",
 		 b->durability == BANK_DURABILITY_FULL ? "FULL" : "NORMAL",
-		 cache_kib > 0 ? cache_kib : CACHE_KIB_DEFAULT, wal_autocheckpoint > 0 ? wal_autocheckpoint : 1000);
+		 o->cache_size_kib > 0 ? o->cache_size_kib : CACHE_KIB_DEFAULT,
+		 o->wal_autocheckpoint > 0 ? o->wal_autocheckpoint : 1000, (long long)o->mmap_size_mib * 1048576);
 	return bank__exec(b, sql);
 }
 
@@ -90,6 +92,8 @@ int bank_open(bank **out, const char *path, const bank_options *opts)
 				 CACHE_KIB_MAX);
 	if (opts->wal_autocheckpoint < 0)
 		return bank__err(BANK_EINVAL, "wal_autocheckpoint is negative");
+	if (opts->mmap_size_mib < 0 || opts->mmap_size_mib > MMAP_MIB_MAX)
+		return bank__err(BANK_EINVAL, "mmap_size_mib %d is outside 0..%d", opts->mmap_size_mib, MMAP_MIB_MAX);
 	if (sodium_init() < 0)
 		return bank__err(BANK_EIO, "libsodium failed to initialize");
 	bank__tz *tz = NULL;
@@ -116,8 +120,7 @@ int bank_open(bank **out, const char *path, const bank_options *opts)
 	bank__rng_init(&b->rng, opts->id_seeded != 0, opts->id_seed);
 	snprintf(b->principal, sizeof b->principal, "system");
 
-	if ((rc = bank__db_open(b, path, !opts->no_create)) != BANK_OK ||
-	    (rc = setup(b, opts->cache_size_kib, opts->wal_autocheckpoint)) != BANK_OK ||
+	if ((rc = bank__db_open(b, path, !opts->no_create)) != BANK_OK || (rc = setup(b, opts)) != BANK_OK ||
 	    (rc = bank__schema_migrate(b)) != BANK_OK) {
 		bank_close(b);
 		return rc;

@@ -614,7 +614,7 @@ static int accrue_day(const struct prod *p, struct period *s, bank_date d, int64
 	s->through = d;
 	if (s->method == BANK_BALANCE_DAILY) {
 		if (balance >= 0 && balance >= p->min_balance && basis > 0) {
-			i128 day;
+			i128 day = 0;
 			if ((rc = muldiv(&day, basis, rate, RATE_ONE * diy)) != BANK_OK)
 				return rc;
 			s->accrued += day;

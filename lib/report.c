@@ -222,6 +222,10 @@ static int chain_block(bank *b, int64_t account_id, int64_t pos, int64_t end, in
 /* The account's balance after its last posting before journal position seq. */
 static int balance_before(bank *b, int64_t account_id, int64_t seq, int64_t *out)
 {
+	if (seq <= 1) { /* before the first journal row: nothing to walk */
+		*out = 0;
+		return BANK_OK;
+	}
 	int64_t cur;
 	int rc = chain_end(b, account_id, seq, &cur);
 	struct link l = {0, 0};

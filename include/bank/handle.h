@@ -30,7 +30,7 @@ typedef bank_time (*bank_clock_fn)(void *ctx);
 
 /**
  * Current version of bank_options; bank_options_init() sets it. Version 1 ends at
- * no_create; version 2 adds cache_size_kib and wal_autocheckpoint. bank_open() accepts
+ * no_create; version 2 adds cache_size_kib, wal_autocheckpoint and mmap_size_mib. bank_open() accepts
  * every version up to this one and reads only the fields the caller's version has.
  */
 #define BANK_OPTIONS_VERSION 2
@@ -54,12 +54,16 @@ typedef struct bank_options {
 	int wal_autocheckpoint; /**< WAL size in pages after which a commit checkpoints (SQLite
 				     wal_autocheckpoint); 0: SQLite's default, 1000 pages; larger values trade
 				     WAL disk space for fewer rewrites of hot pages (docs/performance.md) */
+	int mmap_size_mib;      /**< how much of the database file to read through a memory map (SQLite
+				     mmap_size), in MiB; 0: none, the default. Reads of pages outside the
+				     page cache then cost no system call; an I/O error while reading the map
+				     raises SIGBUS instead of returning BANK_EIO (SQLite's caveat) */
 } bank_options;
 
 /** Static initializer of bank_options with every default. */
-#define BANK_OPTIONS_INIT                                                                         \
-	{                                                                                         \
-		BANK_OPTIONS_VERSION, BANK_DURABILITY_FULL, 5000, NULL, NULL, NULL, 0, 0, 0, 0, 0 \
+#define BANK_OPTIONS_INIT                                                                            \
+	{                                                                                            \
+		BANK_OPTIONS_VERSION, BANK_DURABILITY_FULL, 5000, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0 \
 	}
 
 /**

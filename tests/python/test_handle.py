@@ -98,7 +98,7 @@ def test_handle_open__bad_options(tmp_path: Path) -> None:
 
 def test_handle_open__cache_and_checkpoint(tmp_path: Path) -> None:
     p = str(tmp_path / "x.db")
-    with libbank.open(p, cache_size_kib=65536, wal_autocheckpoint=20000) as b:
+    with libbank.open(p, cache_size_kib=65536, wal_autocheckpoint=20000, mmap_size_mib=64) as b:
         b.add_branch("HQ", "Head office")
     with libbank.open(p, cache_size_kib=0, wal_autocheckpoint=0) as b:
         assert b.branch("HQ").name == "Head office"
@@ -108,6 +108,8 @@ def test_handle_open__cache_and_checkpoint(tmp_path: Path) -> None:
         libbank.open(p, cache_size_kib=16 * 1024 * 1024 + 1)
     with pytest.raises(libbank.InvalidArgument):
         libbank.open(p, wal_autocheckpoint=-1)
+    with pytest.raises(libbank.InvalidArgument):
+        libbank.open(p, mmap_size_mib=-1)
     with pytest.raises(TypeError):
         libbank.open(p, cache_size_kib="big")  # type: ignore[arg-type]
 

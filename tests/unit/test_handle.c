@@ -122,6 +122,7 @@ static void test_handle_options__init_defaults(void **state)
 	assert_int_equal(o.no_create, 0);
 	assert_int_equal(o.cache_size_kib, 0);
 	assert_int_equal(o.wal_autocheckpoint, 0);
+	assert_int_equal(o.mmap_size_mib, 0);
 	assert_int_equal(s.durability, BANK_DURABILITY_FULL);
 	assert_int_equal(s.busy_timeout_ms, 5000);
 }
@@ -141,12 +142,18 @@ static void test_handle_options__cache_and_checkpoint(void **state)
 	FX_OK(bank_open(&b, t->path, &o));
 	FX_EQ(pragma(b, "PRAGMA cache_size"), -32768);
 	FX_EQ(pragma(b, "PRAGMA wal_autocheckpoint"), 1000);
+	FX_EQ(pragma(b, "PRAGMA mmap_size"), 0);
 	bank_close(b);
 	o.cache_size_kib = 262144;
 	o.wal_autocheckpoint = 50000;
+	o.mmap_size_mib = 64;
 	FX_OK(bank_open(&b, t->path, &o));
 	FX_EQ(pragma(b, "PRAGMA cache_size"), -262144);
 	FX_EQ(pragma(b, "PRAGMA wal_autocheckpoint"), 50000);
+	FX_EQ(pragma(b, "PRAGMA mmap_size"), 64 * 1048576);
+	/* and the bank works through the map */
+	FX_OK(bank_branch_add(NULL, b, "HQ", "Head office", NULL));
+	fx_verify_clean(b);
 	bank_close(b);
 	b = NULL;
 	o.cache_size_kib = -1;
@@ -156,6 +163,12 @@ static void test_handle_options__cache_and_checkpoint(void **state)
 	assert_int_equal(bank_open(&b, t->path, &o), BANK_EINVAL);
 	o.cache_size_kib = 0;
 	o.wal_autocheckpoint = -5;
+	assert_int_equal(bank_open(&b, t->path, &o), BANK_EINVAL);
+	assert_null(b);
+	o.wal_autocheckpoint = 0;
+	o.mmap_size_mib = -1;
+	assert_int_equal(bank_open(&b, t->path, &o), BANK_EINVAL);
+	o.mmap_size_mib = 1024 * 1024 + 1;
 	assert_int_equal(bank_open(&b, t->path, &o), BANK_EINVAL);
 	assert_null(b);
 }

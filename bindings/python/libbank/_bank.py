@@ -89,6 +89,7 @@ def open(  # noqa: A001 - the package's entry point, like io.open
     create: bool = True,
     cache_size_kib: int = 0,
     wal_autocheckpoint: int = 0,
+    mmap_size_mib: int = 0,
 ) -> Bank:
     """Opens (creating or migrating as needed) the bank at ``path``.
 
@@ -114,6 +115,9 @@ def open(  # noqa: A001 - the package's entry point, like io.open
         wal_autocheckpoint: WAL pages after which a commit checkpoints; 0 for SQLite's
             default, 1,000. Larger values trade WAL disk space for fewer rewrites of hot
             pages (docs/performance.md, "Scale").
+        mmap_size_mib: how much of the database file to read through a memory map, in
+            MiB; 0 (the default) for none. An I/O error while reading the map raises
+            SIGBUS instead of IoError.
 
     Returns:
         A :class:`Bank`, also usable as a context manager.
@@ -127,7 +131,7 @@ def open(  # noqa: A001 - the package's entry point, like io.open
     return Bank(
         path, durability=durability, busy_timeout_ms=busy_timeout_ms, timezone=timezone,
         clock=clock, id_seed=id_seed, create=create, cache_size_kib=cache_size_kib,
-        wal_autocheckpoint=wal_autocheckpoint,
+        wal_autocheckpoint=wal_autocheckpoint, mmap_size_mib=mmap_size_mib,
     )
 
 
@@ -156,6 +160,7 @@ class Bank:
         create: bool = True,
         cache_size_kib: int = 0,
         wal_autocheckpoint: int = 0,
+        mmap_size_mib: int = 0,
     ) -> None:
         self._h: Any = None
         self._lock = threading.RLock()
@@ -173,6 +178,7 @@ class Bank:
         opts["no_create"] = 0 if create else 1
         opts["cache_size_kib"] = cache_size_kib
         opts["wal_autocheckpoint"] = wal_autocheckpoint
+        opts["mmap_size_mib"] = mmap_size_mib
         if id_seed is not None:
             opts["id_seeded"] = 1
             opts["id_seed"] = id_seed & (2**64 - 1)
