@@ -27,6 +27,7 @@ struct acct_info {
 	int64_t id;
 	int kind;
 	char currency[BANK_CURRENCY_SIZE];
+	int64_t balance; /* now: the balance after its last posting */
 };
 
 static int acct_info(bank *b, const char *number, struct acct_info *a)
@@ -34,7 +35,7 @@ static int acct_info(bank *b, const char *number, struct acct_info *a)
 	int rc = bank_account_number_check(number);
 	if (rc != BANK_OK)
 		return rc;
-	bank__q *q = bank__q_get(b, "SELECT id, kind, currency FROM account WHERE number = ?");
+	bank__q *q = bank__q_get(b, "SELECT id, kind, currency, balance FROM account WHERE number = ?");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_text(q, 1, number);
@@ -43,6 +44,7 @@ static int acct_info(bank *b, const char *number, struct acct_info *a)
 		a->id = bank__q_col_int(q, 0);
 		a->kind = (int)bank__q_col_int(q, 1);
 		snprintf(a->currency, sizeof a->currency, "%s", bank__q_col_text(q, 2));
+		a->balance = bank__q_col_int(q, 3);
 		rc = BANK_OK;
 	} else if (rc == 0) {
 		rc = bank__err(BANK_ENOTFOUND, "no account %s", number);
@@ -435,8 +437,10 @@ int bank_statement_get(bank_statement **out, bank *b, const char *account, bank_
 		goto done;
 	if (until > 0 && (rc = seq_at(b, until, &hi)) != BANK_OK)
 		goto done;
+	/* A period open at the end closes on the account's balance (that of its last posting). */
+	s->closing_balance = a.balance;
 	if ((rc = balance_before(b, a.id, lo, &s->opening_balance)) != BANK_OK ||
-	    (rc = balance_before(b, a.id, hi, &s->closing_balance)) != BANK_OK)
+	    (hi != INT64_MAX && (rc = balance_before(b, a.id, hi, &s->closing_balance)) != BANK_OK))
 		goto done;
 	/* lo is the first position inside the period; pages start after the cursor. */
 	rc = statement_read(b, s, &a, cursor > lo - 1 ? cursor : lo - 1, hi, limit);
