@@ -187,7 +187,7 @@ stress: build
 	$(MAKE) --no-print-directory scale BANK_DEPS_DONE=1 BENCH_SCALE_ARGS="$(STRESS_SCALE_ARGS)"
 
 # The scale benchmark (bench/scale.sh; docs/performance.md, "Scale"). Its default size,
-# 1,000,000 accounts and 10,000,000 journal rows, takes hours here; `make stress` runs it
+# 1,000,000 accounts and 10,000,000 journal rows, takes about an hour here; `make stress` runs it
 # at STRESS_SCALE_ARGS (about 10 minutes). BENCH_SCALE_ARGS=--quick for a minute.
 BENCH_SCALE_ARGS ?=
 STRESS_SCALE_ARGS ?= --accounts 100000 --transfers 1000000

@@ -26,8 +26,10 @@
 #                       [--wal-autocheckpoint N] [--mmap-size MIB] [--samples N] [--tmpdir DIR]
 #                       [--keep-log FILE]
 #
-#   default   1,000,000 accounts, 10,000,000 journal rows (prefill alone takes hours on
-#             a 2-vCPU VM: see docs/performance.md), window 100,000, batch 1,000
+#   default   1,000,000 accounts, 10,000,000 journal rows (about 45-55 minutes on a
+#             2-vCPU VM, mostly prefills: see docs/performance.md), window 100,000,
+#             batch 1,000. The shell reads this script as it runs: run a copy if the
+#             tree may change meanwhile.
 #   --quick   20,000 accounts, 200,000 rows, window 20,000, 200 samples (a minute or two)
 #   e.g.      bench/scale.sh --accounts 100000 --transfers 1000000
 #
