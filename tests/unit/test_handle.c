@@ -127,11 +127,6 @@ static void test_handle_options__init_defaults(void **state)
 	assert_int_equal(s.busy_timeout_ms, 5000);
 }
 
-static int64_t pragma(bank *b, const char *sql)
-{
-	return fx_count(b, sql);
-}
-
 /* Version 2 sets the page cache and the checkpoint interval; 0 keeps the defaults. */
 static void test_handle_options__cache_and_checkpoint(void **state)
 {
@@ -140,17 +135,17 @@ static void test_handle_options__cache_and_checkpoint(void **state)
 	FX_OK(bank_options_init(&o, BANK_OPTIONS_VERSION));
 	bank *b = NULL;
 	FX_OK(bank_open(&b, t->path, &o));
-	FX_EQ(pragma(b, "PRAGMA cache_size"), -32768);
-	FX_EQ(pragma(b, "PRAGMA wal_autocheckpoint"), 1000);
-	FX_EQ(pragma(b, "PRAGMA mmap_size"), 0);
+	FX_EQ(fx_count(b, "PRAGMA cache_size"), -32768);
+	FX_EQ(fx_count(b, "PRAGMA wal_autocheckpoint"), 1000);
+	FX_EQ(fx_count(b, "PRAGMA mmap_size"), 0);
 	bank_close(b);
 	o.cache_size_kib = 262144;
 	o.wal_autocheckpoint = 50000;
 	o.mmap_size_mib = 64;
 	FX_OK(bank_open(&b, t->path, &o));
-	FX_EQ(pragma(b, "PRAGMA cache_size"), -262144);
-	FX_EQ(pragma(b, "PRAGMA wal_autocheckpoint"), 50000);
-	FX_EQ(pragma(b, "PRAGMA mmap_size"), 64 * 1048576);
+	FX_EQ(fx_count(b, "PRAGMA cache_size"), -262144);
+	FX_EQ(fx_count(b, "PRAGMA wal_autocheckpoint"), 50000);
+	FX_EQ(fx_count(b, "PRAGMA mmap_size"), 64 * 1048576);
 	/* and the bank works through the map */
 	FX_OK(bank_branch_add(NULL, b, "HQ", "Head office", NULL));
 	fx_verify_clean(b);
@@ -193,7 +188,7 @@ static void test_handle_options__version_1(void **state)
 	/* and bank_open ignores them (0xa5a5a5a5 would be a negative cache size) */
 	bank *b = NULL;
 	FX_OK(bank_open(&b, t->path, &v1.o));
-	FX_EQ(pragma(b, "PRAGMA cache_size"), -32768);
+	FX_EQ(fx_count(b, "PRAGMA cache_size"), -32768);
 	bank_close(b);
 }
 
