@@ -168,28 +168,100 @@ static int account_fetch_id(bank_account **out, bank *b, int64_t id)
 	return rc;
 }
 
+/*
+ * The account number cache: number_of maps an id to its number (as the integer its 12
+ * digits spell), and slots, an open-addressing hash on the number, maps back to the id.
+ * Both grow with the bank (to BANK__NUMCACHE_MAX_ID), so a bank of a million accounts
+ * looks its numbers up in memory, not in the number index. A slot whose id no longer
+ * has that number (after a rollback) fails the compare and is skipped.
+ */
+static size_t numcache_home(uint64_t value, size_t nslots)
+{
+	return (size_t)((value * UINT64_C(0x9E3779B97F4A7C15)) >> 20) & (nslots - 1);
+}
+
+static bool numcache_get(const bank *b, uint64_t value, int64_t *id)
+{
+	if (b->numcache.nslots == 0)
+		return false;
+	for (size_t s = numcache_home(value, b->numcache.nslots);; s = (s + 1) & (b->numcache.nslots - 1)) {
+		uint32_t cand = b->numcache.slots[s];
+		if (cand == 0)
+			return false;
+		if (b->numcache.number_of[cand] == value) {
+			*id = cand;
+			return true;
+		}
+	}
+}
+
+static void numcache_slot(bank *b, uint64_t value, uint32_t id)
+{
+	size_t s = numcache_home(value, b->numcache.nslots);
+	while (b->numcache.slots[s] != 0 && b->numcache.slots[s] != id)
+		s = (s + 1) & (b->numcache.nslots - 1);
+	if (b->numcache.slots[s] == 0)
+		b->numcache.used++;
+	b->numcache.slots[s] = id;
+}
+
+/* Remembers that account id has number value; a failed allocation only skips it. */
+static void numcache_put(bank *b, uint64_t value, int64_t id)
+{
+	if (id <= 0 || id >= BANK__NUMCACHE_MAX_ID || value == 0)
+		return;
+	if ((size_t)id >= b->numcache.ids) {
+		size_t n = b->numcache.ids ? b->numcache.ids : 1024;
+		while (n <= (size_t)id)
+			n *= 2;
+		uint64_t *p = realloc(b->numcache.number_of, n * sizeof *p);
+		if (p == NULL)
+			return;
+		memset(p + b->numcache.ids, 0, (n - b->numcache.ids) * sizeof *p);
+		b->numcache.number_of = p;
+		b->numcache.ids = n;
+	}
+	if (b->numcache.number_of[id] == value)
+		return;
+	/* Keep the hash at most half full, counting stale slots: rebuild from number_of. */
+	if ((b->numcache.used + 1) * 2 > b->numcache.nslots) {
+		size_t n = b->numcache.nslots ? b->numcache.nslots : 2048;
+		size_t live = 1;
+		for (size_t i = 0; i < b->numcache.ids; i++)
+			live += b->numcache.number_of[i] != 0;
+		while (live * 2 > n)
+			n *= 2;
+		uint32_t *slots = calloc(n, sizeof *slots);
+		if (slots == NULL)
+			return;
+		free(b->numcache.slots);
+		b->numcache.slots = slots;
+		b->numcache.nslots = n;
+		b->numcache.used = 0;
+		for (size_t i = 1; i < b->numcache.ids; i++)
+			if (b->numcache.number_of[i] != 0)
+				numcache_slot(b, b->numcache.number_of[i], (uint32_t)i);
+	}
+	b->numcache.number_of[id] = value;
+	numcache_slot(b, value, (uint32_t)id);
+}
+
+static uint64_t number_value(const char *number)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < BANK_ACCOUNT_NUMBER_LEN; i++)
+		v = v * 10 + (uint64_t)(number[i] - '0');
+	return v;
+}
+
 int bank__account_id(bank *b, const char *number, int64_t *id)
 {
 	int rc = bank_account_number_check(number);
 	if (rc != BANK_OK || number == NULL)
 		return rc != BANK_OK ? rc : bank__err(BANK_EINVAL, "account number missing");
-	/* The number is 12 checked digits: hash its value. */
-	uint64_t h = 0;
-	for (int i = 0; i < BANK_ACCOUNT_NUMBER_LEN; i++)
-		h = h * 10 + (uint64_t)(number[i] - '0');
-	/* Open addressing, probing up to 4 slots; a full neighbourhood evicts its first. */
-	size_t home = (size_t)((h * UINT64_C(0x9E3779B97F4A7C15)) >> 40) % BANK__NUMCACHE, slot = home;
-	for (size_t k = 0; k < 4; k++) {
-		size_t s = (home + k) % BANK__NUMCACHE;
-		if (memcmp(b->numcache[s].number, number, BANK_ACCOUNT_NUMBER_SIZE) == 0) {
-			*id = b->numcache[s].id;
-			return BANK_OK;
-		}
-		if (b->numcache[s].number[0] == '\0') {
-			slot = s;
-			break;
-		}
-	}
+	uint64_t value = number_value(number); /* 12 checked digits */
+	if (numcache_get(b, value, id))
+		return BANK_OK;
 	bank__q *q = bank__q_get(b, "SELECT id FROM account WHERE number = ?");
 	if (q == NULL)
 		return bank__last_code();
@@ -197,11 +269,40 @@ int bank__account_id(bank *b, const char *number, int64_t *id)
 	rc = bank__q_step(q);
 	if (rc == 1) {
 		*id = bank__q_col_int(q, 0);
-		memcpy(b->numcache[slot].number, number, BANK_ACCOUNT_NUMBER_SIZE);
-		b->numcache[slot].id = *id;
+		numcache_put(b, value, *id);
 		rc = BANK_OK;
 	} else if (rc == 0) {
 		rc = bank__err(BANK_ENOTFOUND, "no account %s", number);
+	}
+	bank__q_reset(q);
+	return rc;
+}
+
+int bank__account_number_of(bank *b, int64_t id, char out[BANK_ACCOUNT_NUMBER_SIZE])
+{
+	if (id > 0 && (size_t)id < b->numcache.ids && b->numcache.number_of[id] != 0) {
+		uint64_t v = b->numcache.number_of[id];
+		for (int i = BANK_ACCOUNT_NUMBER_LEN - 1; i >= 0; i--, v /= 10)
+			out[i] = (char)('0' + v % 10);
+		out[BANK_ACCOUNT_NUMBER_LEN] = '\0';
+		return BANK_OK;
+	}
+	bank__q *q = bank__q_get(b, "SELECT number FROM account WHERE id = ?");
+	if (q == NULL)
+		return bank__last_code();
+	bank__q_int(q, 1, id);
+	int rc = bank__q_step(q);
+	if (rc == 1) {
+		const char *n = bank__q_col_text(q, 0);
+		rc = BANK_OK;
+		if (bank_account_number_check(n) != BANK_OK)
+			rc = bank__err(BANK_ECORRUPT, "account id %lld has an invalid number", (long long)id);
+		else {
+			memcpy(out, n, BANK_ACCOUNT_NUMBER_SIZE);
+			numcache_put(b, number_value(n), id);
+		}
+	} else if (rc == 0) {
+		rc = bank__err(BANK_ECORRUPT, "no account with id %lld", (long long)id);
 	}
 	bank__q_reset(q);
 	return rc;
@@ -332,6 +433,9 @@ static int insert_account(bank *b, bank_account_kind kind, int64_t customer_id, 
 			return rc;
 		*id = bank__q_col_int(last, 0);
 		bank__q_reset(last);
+		/* Until the transaction commits, a rollback may give this id to another number. */
+		if (b->numcache.first_new_id == 0 || *id < b->numcache.first_new_id)
+			b->numcache.first_new_id = *id;
 		return BANK_OK;
 	}
 	return bank__err(BANK_ELIMIT, "could not find a free account number");

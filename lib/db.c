@@ -10,6 +10,7 @@
  * public call made inside another's transaction) are counted, not nested in SQL.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -222,24 +223,35 @@ int bank__tx_commit(bank *b)
 		return code;
 	}
 	b->tx_depth = 0;
+	b->numcache.first_new_id = 0; /* committed: the new accounts' ids are theirs for good */
 	return BANK_OK;
 }
 
-void bank__numcache_clear(bank *b)
+void bank__numcache_rollback(bank *b)
 {
-	memset(b->numcache, 0, sizeof b->numcache);
+	int64_t first = b->numcache.first_new_id;
+	for (int64_t id = first; first > 0 && id < (int64_t)b->numcache.ids; id++)
+		b->numcache.number_of[id] = 0; /* stale hash slots then fail their compare */
 	b->seq_at_valid = false;
+}
+
+void bank__numcache_free(bank *b)
+{
+	free(b->numcache.number_of);
+	free(b->numcache.slots);
+	memset(&b->numcache, 0, sizeof b->numcache);
 }
 
 void bank__tx_rollback(bank *b)
 {
-	bank__numcache_clear(b);
+	bank__numcache_rollback(b);
 	if (b->tx_depth > 1) {
 		/* An inner scope failed: the outer one decides; it sees the error code. */
 		b->tx_depth--;
 		return;
 	}
 	b->tx_depth = 0;
+	b->numcache.first_new_id = 0;
 	if (!sqlite3_get_autocommit(b->db))
 		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -258,7 +270,7 @@ int bank__savepoint_release(bank *b)
 
 void bank__savepoint_rollback(bank *b)
 {
-	bank__numcache_clear(b);
+	bank__numcache_rollback(b);
 	sqlite3_exec(b->db, "ROLLBACK TO chain; RELEASE chain", NULL, NULL, NULL);
 }
 

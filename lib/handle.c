@@ -135,6 +135,7 @@ void bank_close(bank *b)
 		return;
 	bank__db_close(b);
 	bank__tz_free(b->tz);
+	bank__numcache_free(b);
 	free(b->path);
 	free(b);
 }

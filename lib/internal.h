@@ -208,8 +208,11 @@ void bank__db_close(bank *b);
 /** Finalizes every cached statement. */
 void bank__db_cache_clear(bank *b);
 
-/** Forgets every cached account number (after a rollback). */
-void bank__numcache_clear(bank *b);
+/** After a rollback: forgets the cached numbers of accounts the transaction inserted, and
+ * the cached time -> position answer. */
+void bank__numcache_rollback(bank *b);
+/** Frees the account number cache. */
+void bank__numcache_free(bank *b);
 
 /** Runs @p fn inside one write transaction: begin, fn, commit; rollback when fn fails. */
 int bank__write(bank *b, int (*fn)(bank *b, void *ctx), void *ctx);
@@ -217,7 +220,9 @@ int bank__write(bank *b, int (*fn)(bank *b, void *ctx), void *ctx);
 /* ---- The handle (handle.c) ---- */
 
 #define BANK__STMT_CACHE 128
-#define BANK__NUMCACHE 16384
+/* The account number cache covers ids below this: 8 bytes per id and 8 per account in the
+ * hash, 64 MiB at most; accounts above it are looked up in the database. */
+#define BANK__NUMCACHE_MAX_ID (INT64_C(1) << 22)
 
 struct bank {
 	struct sqlite3 *db;
@@ -237,13 +242,18 @@ struct bank {
 		const char *sql;
 		void *stmt;
 	} cache[BANK__STMT_CACHE];
-	/* Account number -> row id. Numbers never change and accounts are never deleted,
-	 * so entries stay true across processes; cleared on every rollback, since a row id
-	 * of a rolled-back insert may be reused. */
+	/* Account number <-> row id (account.c). Numbers never change and accounts are
+	 * never deleted, so entries stay true across processes, except for the ids of
+	 * accounts this handle's open transaction inserted (a rollback may give them to
+	 * other numbers): first_new_id is the lowest of those, 0 for none. */
 	struct {
-		char number[BANK_ACCOUNT_NUMBER_SIZE];
-		int64_t id;
-	} numcache[BANK__NUMCACHE];
+		uint64_t *number_of; /* by id: the number's 12 digits as an integer, 0 unknown */
+		size_t ids;          /* length of number_of */
+		uint32_t *slots;     /* open addressing on the number: ids, 0 empty */
+		size_t nslots;       /* 0 or a power of two */
+		size_t used;
+		int64_t first_new_id;
+	} numcache;
 	/* Last answer of report.c's time -> journal position search (cleared on rollback). */
 	bool seq_at_valid;
 	bank_time seq_at_time;
@@ -278,6 +288,9 @@ int bank__internal_account(bank *b, int64_t branch_id, const char *currency, ban
 			   int64_t *account_id);
 /** Resolves a customer account number to its row id (with the check-digit test). */
 int bank__account_id(bank *b, const char *number, int64_t *id);
+/** The number of account @p id, from the handle's cache or the database (BANK_ECORRUPT when
+ * the row is missing). */
+int bank__account_number_of(bank *b, int64_t id, char out[BANK_ACCOUNT_NUMBER_SIZE]);
 /** available = balance - pending - min_balance + overdraft for customers (clamped), balance otherwise. */
 int64_t bank__available(int kind, int64_t balance, int64_t pending, int64_t min_balance, int64_t overdraft);
 /** Releases an account's expired holds (own write transaction when needed). */

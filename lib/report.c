@@ -32,13 +32,14 @@ struct acct_info {
 
 static int acct_info(bank *b, const char *number, struct acct_info *a)
 {
-	int rc = bank_account_number_check(number);
+	int64_t id;
+	int rc = bank__account_id(b, number, &id);
 	if (rc != BANK_OK)
 		return rc;
-	bank__q *q = bank__q_get(b, "SELECT id, kind, currency, balance FROM account WHERE number = ?");
+	bank__q *q = bank__q_get(b, "SELECT id, kind, currency, balance FROM account WHERE id = ?");
 	if (q == NULL)
 		return bank__last_code();
-	bank__q_text(q, 1, number);
+	bank__q_int(q, 1, id);
 	rc = bank__q_step(q);
 	if (rc == 1) {
 		a->id = bank__q_col_int(q, 0);
@@ -328,11 +329,9 @@ static int statement_entry(bank *b, bank_statement *s, const struct acct_info *a
 {
 	bank__q *q = bank__q_get(
 		b, "SELECT t.seq, t.id, t.kind, t.created_at, t.amount, t.debit_id = ?1,"
-		   " CASE WHEN t.debit_id = ?1 THEN t.debit_balance ELSE t.credit_balance END, o.number, t.memo,"
-		   " coalesce(r.id, '')"
-		   " FROM transfer t"
-		   " JOIN account o ON o.id = CASE WHEN t.debit_id = ?1 THEN t.credit_id ELSE t.debit_id END"
-		   " LEFT JOIN transfer r ON r.seq = t.ref_seq"
+		   " CASE WHEN t.debit_id = ?1 THEN t.debit_balance ELSE t.credit_balance END,"
+		   " CASE WHEN t.debit_id = ?1 THEN t.credit_id ELSE t.debit_id END, t.memo, coalesce(r.id, '')"
+		   " FROM transfer t LEFT JOIN transfer r ON r.seq = t.ref_seq"
 		   " WHERE t.seq = ?2");
 	if (q == NULL)
 		return bank__last_code();
@@ -353,10 +352,12 @@ static int statement_entry(bank *b, bank_statement *s, const struct acct_info *a
 		bool is_debit = bank__q_col_int(q, 5) != 0;
 		e->amount = is_debit == debit_normal(a->kind) ? amount : -amount;
 		e->balance_after = bank__q_col_int(q, 6);
-		e->counterparty = bank__strdup(bank__q_col_text(q, 7));
+		char other[BANK_ACCOUNT_NUMBER_SIZE]; /* the counterparty: a cached number, mostly */
+		rc = bank__account_number_of(b, bank__q_col_int(q, 7), other);
+		e->counterparty = rc == BANK_OK ? bank__strdup(other) : NULL;
 		e->memo = bank__strdup(bank__q_col_text(q, 8));
 		e->ref = bank__strdup(bank__q_col_text(q, 9));
-		if (!e->id || !e->counterparty || !e->memo || !e->ref)
+		if (rc == BANK_OK && (!e->id || !e->counterparty || !e->memo || !e->ref))
 			rc = bank__oom();
 	}
 	bank__q_reset(q);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "internal.h"
 
 static bank_account *get(bank *b, const char *number)
 {
@@ -435,7 +436,7 @@ static void test_account_edit__refusals(void **state)
 	FX_REFUSE(f->b, BANK_EINVAL, bank_account_edit(f->b, f->a1, "currency", "EUR"));
 	FX_REFUSE(f->b, BANK_EINVAL, bank_account_edit(f->b, f->a1, "balance", "1000000"));
 	FX_REFUSE(f->b, BANK_EINVAL, bank_account_edit(f->b, f->a1, "status", "closed"));
-	FX_REFUSE(f->b, BANK_EINVAL, bank_account_edit(f->b, f->a1, "number", "000000000097"));
+	FX_REFUSE(f->b, BANK_EINVAL, bank_account_edit(f->b, f->a1, "number", "000000000001"));
 	FX_REFUSE(f->b, BANK_ENOTFOUND, bank_account_edit(f->b, unknown, "name", "x"));
 	FX_REFUSE(f->b, BANK_EINVAL, bank_account_edit(f->b, mistyped, "name", "x"));
 
@@ -679,6 +680,69 @@ static void test_account_open__seeded_reopen(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
+/* The handle's number cache (account.c) against a rollback: an account opened and looked
+ * up inside a transaction that rolls back leaves its id free for the next account, which
+ * gets another number; neither lookup direction may answer from the stale entry. */
+static void test_account_numcache__rollback_reuses_id(void **state)
+{
+	fx *f = *state;
+	char first[BANK_ACCOUNT_NUMBER_SIZE], second[BANK_ACCOUNT_NUMBER_SIZE], got[BANK_ACCOUNT_NUMBER_SIZE];
+	int64_t id1, id2, id;
+	FX_OK(bank__tx_begin(f->b));
+	fx_open_account(f->b, f->customer, FX_USD, first);
+	FX_OK(bank__account_id(f->b, first, &id1)); /* cached, uncommitted */
+	FX_OK(bank__account_number_of(f->b, id1, got));
+	assert_string_equal(got, first);
+	bank__tx_rollback(f->b);
+	assert_int_equal(bank__account_id(f->b, first, &id), BANK_ENOTFOUND);
+	/* The next account takes the same id; unseeded, it draws another number. */
+	f->b->rng.seeded = false;
+	fx_open_account(f->b, f->customer, FX_USD, second);
+	assert_string_not_equal(first, second);
+	FX_OK(bank__account_id(f->b, second, &id2));
+	assert_int_equal(id2, id1);
+	FX_OK(bank__account_number_of(f->b, id2, got));
+	assert_string_equal(got, second);
+	assert_int_equal(bank__account_id(f->b, first, &id), BANK_ENOTFOUND);
+	/* Committed entries survive later rollbacks: a failed transfer keeps the lookups. */
+	FX_OK(bank__tx_begin(f->b));
+	bank__tx_rollback(f->b);
+	FX_OK(bank__account_id(f->b, second, &id));
+	assert_int_equal(id, id2);
+}
+
+/* The cache grows with the bank: many accounts all resolve both ways, after a reopen
+ * too (an empty cache filled from the database). */
+static void test_account_numcache__many_accounts(void **state)
+{
+	fx *f = *state;
+	enum { N = 3000 };
+	char(*nums)[BANK_ACCOUNT_NUMBER_SIZE] = calloc(N, BANK_ACCOUNT_NUMBER_SIZE);
+	int64_t *ids = calloc(N, sizeof *ids);
+	assert_non_null(nums);
+	assert_non_null(ids);
+	for (int i = 0; i < N; i++) {
+		fx_open_account(f->b, f->customer, FX_USD, nums[i]);
+		FX_OK(bank__account_id(f->b, nums[i], &ids[i]));
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = N - 1; i >= 0; i--) {
+			int64_t id;
+			char got[BANK_ACCOUNT_NUMBER_SIZE];
+			FX_OK(bank__account_id(f->b, nums[i], &id));
+			assert_int_equal(id, ids[i]);
+			FX_OK(bank__account_number_of(f->b, ids[i], got));
+			assert_string_equal(got, nums[i]);
+		}
+		bank__numcache_free(f->b); /* the second pass starts from an empty cache */
+	}
+	int64_t id;
+	assert_int_equal(bank__account_number_of(f->b, ids[N - 1] + 1000, nums[0]), BANK_ECORRUPT);
+	assert_int_equal(bank__account_id(f->b, "000000000001", &id), BANK_ENOTFOUND);
+	free(nums);
+	free(ids);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -699,6 +763,8 @@ int main(void)
 		T(test_account_edit__refusals),
 		T(test_account_freeze__debits),
 		T(test_account_freeze__credits),
+		T(test_account_numcache__rollback_reuses_id),
+		T(test_account_numcache__many_accounts),
 		T(test_account_freeze__both_and_adding),
 		T(test_account_freeze__refusals),
 		T(test_account_close__archives),
