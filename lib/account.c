@@ -278,15 +278,27 @@ int bank__account_id(bank *b, const char *number, int64_t *id)
 	return rc;
 }
 
+bool bank__account_number_cached(const bank *b, int64_t id, char out[BANK_ACCOUNT_NUMBER_SIZE])
+{
+	if (id <= 0 || (size_t)id >= b->numcache.ids || b->numcache.number_of[id] == 0)
+		return false;
+	uint64_t v = b->numcache.number_of[id];
+	for (int i = BANK_ACCOUNT_NUMBER_LEN - 1; i >= 0; i--, v /= 10)
+		out[i] = (char)('0' + v % 10);
+	out[BANK_ACCOUNT_NUMBER_LEN] = '\0';
+	return true;
+}
+
+void bank__account_number_remember(bank *b, int64_t id, const char *number)
+{
+	if (bank_account_number_check(number) == BANK_OK)
+		numcache_put(b, number_value(number), id);
+}
+
 int bank__account_number_of(bank *b, int64_t id, char out[BANK_ACCOUNT_NUMBER_SIZE])
 {
-	if (id > 0 && (size_t)id < b->numcache.ids && b->numcache.number_of[id] != 0) {
-		uint64_t v = b->numcache.number_of[id];
-		for (int i = BANK_ACCOUNT_NUMBER_LEN - 1; i >= 0; i--, v /= 10)
-			out[i] = (char)('0' + v % 10);
-		out[BANK_ACCOUNT_NUMBER_LEN] = '\0';
+	if (bank__account_number_cached(b, id, out))
 		return BANK_OK;
-	}
 	bank__q *q = bank__q_get(b, "SELECT number FROM account WHERE id = ?");
 	if (q == NULL)
 		return bank__last_code();

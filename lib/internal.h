@@ -291,6 +291,10 @@ int bank__account_id(bank *b, const char *number, int64_t *id);
 /** The number of account @p id, from the handle's cache or the database (BANK_ECORRUPT when
  * the row is missing). */
 int bank__account_number_of(bank *b, int64_t id, char out[BANK_ACCOUNT_NUMBER_SIZE]);
+/** The number of account @p id when the handle's cache has it (no database access). */
+bool bank__account_number_cached(const bank *b, int64_t id, char out[BANK_ACCOUNT_NUMBER_SIZE]);
+/** Tells the cache that account @p id has @p number (read from the database). */
+void bank__account_number_remember(bank *b, int64_t id, const char *number);
 /** available = balance - pending - min_balance + overdraft for customers (clamped), balance otherwise. */
 int64_t bank__available(int kind, int64_t balance, int64_t pending, int64_t min_balance, int64_t overdraft);
 /** Releases an account's expired holds (own write transaction when needed). */

@@ -137,6 +137,7 @@ static int seq_at(bank *b, bank_time t, int64_t *seq)
 struct link {
 	int64_t prev;    /* the account's previous posting, 0 for none */
 	int64_t balance; /* the account's balance after this posting */
+	int64_t other;   /* the posting's other account */
 };
 
 static int chain_link(bank *b, int64_t account_id, int64_t seq, struct link *l)
@@ -155,6 +156,7 @@ static int chain_link(bank *b, int64_t account_id, int64_t seq, struct link *l)
 				       (long long)seq, (long long)account_id);
 		l->prev = bank__q_col_int(q, debit ? 1 : 2);
 		l->balance = bank__q_col_int(q, debit ? 3 : 4);
+		l->other = bank__q_col_int(q, debit ? 5 : 0);
 		if (rc == BANK_OK && (l->prev < 0 || l->prev >= seq))
 			rc = bank__err(BANK_ECORRUPT, "the posting chain of account id %lld is broken at row %lld",
 				       (long long)account_id, (long long)seq);
@@ -197,10 +199,11 @@ static int chain_end(bank *b, int64_t account_id, int64_t pos, int64_t *end)
 
 /*
  * The account's postings after position pos, up to and including end, in ascending
- * order: at most BANK__HISTORY_BLOCK of them when end came from chain_end(pos + 1).
+ * order: at most BANK__HISTORY_BLOCK of them when end came from chain_end(pos + 1), with
+ * each one's other account.
  */
 static int chain_block(bank *b, int64_t account_id, int64_t pos, int64_t end, int64_t seqs[BANK__HISTORY_BLOCK],
-		       size_t *n)
+		       int64_t others[BANK__HISTORY_BLOCK], size_t *n)
 {
 	*n = 0;
 	for (int64_t cur = end; cur > pos && cur > 0;) {
@@ -211,6 +214,7 @@ static int chain_block(bank *b, int64_t account_id, int64_t pos, int64_t end, in
 		int rc = chain_link(b, account_id, cur, &l);
 		if (rc != BANK_OK)
 			return rc;
+		others[*n] = l.other;
 		seqs[(*n)++] = cur;
 		cur = l.prev;
 	}
@@ -218,6 +222,9 @@ static int chain_block(bank *b, int64_t account_id, int64_t pos, int64_t end, in
 		int64_t t = seqs[i];
 		seqs[i] = seqs[j - 1];
 		seqs[j - 1] = t;
+		t = others[i];
+		others[i] = others[j - 1];
+		others[j - 1] = t;
 	}
 	return BANK_OK;
 }
@@ -231,7 +238,7 @@ static int balance_before(bank *b, int64_t account_id, int64_t seq, int64_t *out
 	}
 	int64_t cur;
 	int rc = chain_end(b, account_id, seq, &cur);
-	struct link l = {0, 0};
+	struct link l = {0, 0, 0};
 	for (int steps = 0; rc == BANK_OK && cur >= seq && cur > 0; steps++) {
 		if (steps > BANK__HISTORY_BLOCK)
 			return bank__err(BANK_ECORRUPT, "the history of account id %lld is inconsistent near row %lld",
@@ -324,22 +331,39 @@ static int cursor_parse(const char *after, int64_t *seq)
 	return BANK_OK;
 }
 
-/* Appends the posting at seq to the statement. */
-static int statement_entry(bank *b, bank_statement *s, const struct acct_info *a, int64_t seq, size_t *cap)
+/*
+ * Appends the posting at seq, whose other account is other, to the statement. The
+ * counterparty's number comes from the handle's number cache; only when the cache lacks
+ * it does the query join the account row (and the cache learns it).
+ */
+static int statement_entry(bank *b, bank_statement *s, const struct acct_info *a, int64_t seq, int64_t other,
+			   size_t *cap)
 {
+	char number[BANK_ACCOUNT_NUMBER_SIZE];
+	bool cached = bank__account_number_cached(b, other, number);
 	bank__q *q = bank__q_get(
-		b, "SELECT t.seq, t.id, t.kind, t.created_at, t.amount, t.debit_id = ?1,"
-		   " CASE WHEN t.debit_id = ?1 THEN t.debit_balance ELSE t.credit_balance END,"
-		   " CASE WHEN t.debit_id = ?1 THEN t.credit_id ELSE t.debit_id END, t.memo, coalesce(r.id, '')"
-		   " FROM transfer t LEFT JOIN transfer r ON r.seq = t.ref_seq"
-		   " WHERE t.seq = ?2");
+		b,
+		cached ? "SELECT t.seq, t.id, t.kind, t.created_at, t.amount, t.debit_id = ?1,"
+			 " CASE WHEN t.debit_id = ?1 THEN t.debit_balance ELSE t.credit_balance END,"
+			 " CASE WHEN t.debit_id = ?1 THEN t.credit_id ELSE t.debit_id END, t.memo, coalesce(r.id, ''),"
+			 " ''"
+			 " FROM transfer t LEFT JOIN transfer r ON r.seq = t.ref_seq WHERE t.seq = ?2"
+		       : "SELECT t.seq, t.id, t.kind, t.created_at, t.amount, t.debit_id = ?1,"
+			 " CASE WHEN t.debit_id = ?1 THEN t.debit_balance ELSE t.credit_balance END,"
+			 " o.id, t.memo, coalesce(r.id, ''), o.number"
+			 " FROM transfer t"
+			 " JOIN account o ON o.id = CASE WHEN t.debit_id = ?1 THEN t.credit_id ELSE t.debit_id END"
+			 " LEFT JOIN transfer r ON r.seq = t.ref_seq WHERE t.seq = ?2");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, a->id);
 	bank__q_int(q, 2, seq);
 	int rc = bank__q_step(q);
 	if (rc == 0)
-		rc = bank__err(BANK_ECORRUPT, "statement: journal row %lld is missing", (long long)seq);
+		rc = bank__err(BANK_ECORRUPT, "statement: journal row %lld or its counterparty is missing",
+			       (long long)seq);
+	if (rc == 1 && bank__q_col_int(q, 7) != other)
+		rc = bank__err(BANK_ECORRUPT, "statement: journal row %lld changed under the read", (long long)seq);
 	if (rc == 1 && (rc = bank__grow(&s->entries, sizeof *s->entries, s->count + 1, cap)) == BANK_OK) {
 		bank_statement_entry *e = &s->entries[s->count];
 		memset(e, 0, sizeof *e);
@@ -352,12 +376,12 @@ static int statement_entry(bank *b, bank_statement *s, const struct acct_info *a
 		bool is_debit = bank__q_col_int(q, 5) != 0;
 		e->amount = is_debit == debit_normal(a->kind) ? amount : -amount;
 		e->balance_after = bank__q_col_int(q, 6);
-		char other[BANK_ACCOUNT_NUMBER_SIZE]; /* the counterparty: a cached number, mostly */
-		rc = bank__account_number_of(b, bank__q_col_int(q, 7), other);
-		e->counterparty = rc == BANK_OK ? bank__strdup(other) : NULL;
+		if (!cached)
+			bank__account_number_remember(b, other, bank__q_col_text(q, 10));
+		e->counterparty = bank__strdup(cached ? number : bank__q_col_text(q, 10));
 		e->memo = bank__strdup(bank__q_col_text(q, 8));
 		e->ref = bank__strdup(bank__q_col_text(q, 9));
-		if (rc == BANK_OK && (!e->id || !e->counterparty || !e->memo || !e->ref))
+		if (!e->id || !e->counterparty || !e->memo || !e->ref)
 			rc = bank__oom();
 	}
 	bank__q_reset(q);
@@ -370,14 +394,14 @@ static int statement_entry(bank *b, bank_statement *s, const struct acct_info *a
  */
 static int statement_read(bank *b, bank_statement *s, const struct acct_info *a, int64_t lo, int64_t hi, size_t limit)
 {
-	int64_t seqs[BANK__HISTORY_BLOCK];
+	int64_t seqs[BANK__HISTORY_BLOCK], others[BANK__HISTORY_BLOCK];
 	size_t cap = 0, n;
 	bool more = false, past = false;
 	int rc = BANK_OK;
 	for (int64_t pos = lo; !more && !past;) {
 		int64_t end;
 		if ((rc = chain_end(b, a->id, pos + 1, &end)) != BANK_OK ||
-		    (rc = chain_block(b, a->id, pos, end, seqs, &n)) != BANK_OK)
+		    (rc = chain_block(b, a->id, pos, end, seqs, others, &n)) != BANK_OK)
 			return rc;
 		if (n == 0)
 			break;
@@ -386,7 +410,7 @@ static int statement_read(bank *b, bank_statement *s, const struct acct_info *a,
 				past = true;
 			else if (s->count == limit)
 				more = true;
-			else if ((rc = statement_entry(b, s, a, seqs[i], &cap)) != BANK_OK)
+			else if ((rc = statement_entry(b, s, a, seqs[i], others[i], &cap)) != BANK_OK)
 				return rc;
 		}
 		pos = end;
