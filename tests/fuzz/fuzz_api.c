@@ -346,7 +346,7 @@ static void setup(struct world *w)
 	work->last_now = 0;
 	bank__rng_init(&work->rng, true, 42);
 	memset(work->last_uuid, 0, sizeof work->last_uuid);
-	memset(work->numcache, 0, sizeof work->numcache);
+	bank__numcache_free(work); /* a fresh handle's empty cache */
 	work->seq_at_valid = false;
 	CHECK(bank_principal_set_system(work) == BANK_OK, "principal");
 	bank__interest_test_batch = 2; /* runs over the 4 accounts take several transactions */
