@@ -295,31 +295,6 @@ void bank__account_number_remember(bank *b, int64_t id, const char *number)
 		numcache_put(b, number_value(number), id);
 }
 
-int bank__account_number_of(bank *b, int64_t id, char out[BANK_ACCOUNT_NUMBER_SIZE])
-{
-	if (bank__account_number_cached(b, id, out))
-		return BANK_OK;
-	bank__q *q = bank__q_get(b, "SELECT number FROM account WHERE id = ?");
-	if (q == NULL)
-		return bank__last_code();
-	bank__q_int(q, 1, id);
-	int rc = bank__q_step(q);
-	if (rc == 1) {
-		const char *n = bank__q_col_text(q, 0);
-		rc = BANK_OK;
-		if (bank_account_number_check(n) != BANK_OK)
-			rc = bank__err(BANK_ECORRUPT, "account id %lld has an invalid number", (long long)id);
-		else {
-			memcpy(out, n, BANK_ACCOUNT_NUMBER_SIZE);
-			numcache_put(b, number_value(n), id);
-		}
-	} else if (rc == 0) {
-		rc = bank__err(BANK_ECORRUPT, "no account with id %lld", (long long)id);
-	}
-	bank__q_reset(q);
-	return rc;
-}
-
 /* Releases expired holds of one account, in its own write transaction, if there are any. */
 static int expire_holds_of(bank *b, int64_t account_id)
 {

@@ -288,9 +288,6 @@ int bank__internal_account(bank *b, int64_t branch_id, const char *currency, ban
 			   int64_t *account_id);
 /** Resolves a customer account number to its row id (with the check-digit test). */
 int bank__account_id(bank *b, const char *number, int64_t *id);
-/** The number of account @p id, from the handle's cache or the database (BANK_ECORRUPT when
- * the row is missing). */
-int bank__account_number_of(bank *b, int64_t id, char out[BANK_ACCOUNT_NUMBER_SIZE]);
 /** The number of account @p id when the handle's cache has it (no database access). */
 bool bank__account_number_cached(const bank *b, int64_t id, char out[BANK_ACCOUNT_NUMBER_SIZE]);
 /** Tells the cache that account @p id has @p number (read from the database). */

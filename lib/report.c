@@ -334,36 +334,30 @@ static int cursor_parse(const char *after, int64_t *seq)
 /*
  * Appends the posting at seq, whose other account is other, to the statement. The
  * counterparty's number comes from the handle's number cache; only when the cache lacks
- * it does the query join the account row (and the cache learns it).
+ * it does the query read the account row (and the cache learns it).
  */
 static int statement_entry(bank *b, bank_statement *s, const struct acct_info *a, int64_t seq, int64_t other,
 			   size_t *cap)
 {
 	char number[BANK_ACCOUNT_NUMBER_SIZE];
 	bool cached = bank__account_number_cached(b, other, number);
-	bank__q *q = bank__q_get(
-		b,
-		cached ? "SELECT t.seq, t.id, t.kind, t.created_at, t.amount, t.debit_id = ?1,"
-			 " CASE WHEN t.debit_id = ?1 THEN t.debit_balance ELSE t.credit_balance END,"
-			 " CASE WHEN t.debit_id = ?1 THEN t.credit_id ELSE t.debit_id END, t.memo, coalesce(r.id, ''),"
-			 " ''"
-			 " FROM transfer t LEFT JOIN transfer r ON r.seq = t.ref_seq WHERE t.seq = ?2"
-		       : "SELECT t.seq, t.id, t.kind, t.created_at, t.amount, t.debit_id = ?1,"
-			 " CASE WHEN t.debit_id = ?1 THEN t.debit_balance ELSE t.credit_balance END,"
-			 " o.id, t.memo, coalesce(r.id, ''), o.number"
-			 " FROM transfer t"
-			 " JOIN account o ON o.id = CASE WHEN t.debit_id = ?1 THEN t.credit_id ELSE t.debit_id END"
-			 " LEFT JOIN transfer r ON r.seq = t.ref_seq WHERE t.seq = ?2");
+	bank__q *q = bank__q_get(b, "SELECT t.seq, t.id, t.kind, t.created_at, t.amount, t.debit_id = ?1,"
+				    " CASE WHEN t.debit_id = ?1 THEN t.debit_balance ELSE t.credit_balance END,"
+				    " CASE WHEN ?3 THEN '' ELSE (SELECT number FROM account WHERE id = ?4) END,"
+				    " t.memo, coalesce(r.id, '')"
+				    " FROM transfer t LEFT JOIN transfer r ON r.seq = t.ref_seq WHERE t.seq = ?2");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, a->id);
 	bank__q_int(q, 2, seq);
+	bank__q_int(q, 3, cached);
+	bank__q_int(q, 4, other);
 	int rc = bank__q_step(q);
 	if (rc == 0)
-		rc = bank__err(BANK_ECORRUPT, "statement: journal row %lld or its counterparty is missing",
-			       (long long)seq);
-	if (rc == 1 && bank__q_col_int(q, 7) != other)
-		rc = bank__err(BANK_ECORRUPT, "statement: journal row %lld changed under the read", (long long)seq);
+		rc = bank__err(BANK_ECORRUPT, "statement: journal row %lld is missing", (long long)seq);
+	if (rc == 1 && !cached && bank__q_col_text(q, 7) == NULL)
+		rc = bank__err(BANK_ECORRUPT, "statement: journal row %lld names missing account id %lld",
+			       (long long)seq, (long long)other);
 	if (rc == 1 && (rc = bank__grow(&s->entries, sizeof *s->entries, s->count + 1, cap)) == BANK_OK) {
 		bank_statement_entry *e = &s->entries[s->count];
 		memset(e, 0, sizeof *e);
@@ -377,8 +371,8 @@ static int statement_entry(bank *b, bank_statement *s, const struct acct_info *a
 		e->amount = is_debit == debit_normal(a->kind) ? amount : -amount;
 		e->balance_after = bank__q_col_int(q, 6);
 		if (!cached)
-			bank__account_number_remember(b, other, bank__q_col_text(q, 10));
-		e->counterparty = bank__strdup(cached ? number : bank__q_col_text(q, 10));
+			bank__account_number_remember(b, other, bank__q_col_text(q, 7));
+		e->counterparty = bank__strdup(cached ? number : bank__q_col_text(q, 7));
 		e->memo = bank__strdup(bank__q_col_text(q, 8));
 		e->ref = bank__strdup(bank__q_col_text(q, 9));
 		if (!e->id || !e->counterparty || !e->memo || !e->ref)
