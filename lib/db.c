@@ -104,6 +104,15 @@ void bank__q_text(bank__q *q, int i, const char *v)
 		sqlite3_bind_text(STMT(q), i, v, -1, SQLITE_STATIC);
 }
 
+void bank__q_blob(bank__q *q, int i, const void *v, size_t n)
+{
+	static const char empty[1];
+	if (v == NULL)
+		sqlite3_bind_null(STMT(q), i);
+	else
+		sqlite3_bind_blob(STMT(q), i, n ? v : empty, (int)n, SQLITE_STATIC);
+}
+
 void bank__q_null(bank__q *q, int i)
 {
 	sqlite3_bind_null(STMT(q), i);
@@ -142,6 +151,13 @@ const char *bank__q_col_text(bank__q *q, int col)
 {
 	const unsigned char *t = sqlite3_column_text(STMT(q), col);
 	return t ? (const char *)t : "";
+}
+
+const void *bank__q_col_blob(bank__q *q, int col, size_t *n)
+{
+	const void *v = sqlite3_column_blob(STMT(q), col);
+	*n = v ? (size_t)sqlite3_column_bytes(STMT(q), col) : 0;
+	return v;
 }
 
 bool bank__q_col_null(bank__q *q, int col)

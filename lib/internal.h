@@ -156,6 +156,8 @@ bank__q *bank__q_get(bank *b, const char *sql);
 void bank__q_int(bank__q *q, int i, int64_t v);
 void bank__q_text(bank__q *q, int i, const char *v); /* NULL binds NULL; not copied: v must live until the step */
 void bank__q_null(bank__q *q, int i);
+/** Binds a blob (not copied: it must live until the step); NULL binds NULL, n 0 an empty blob. */
+void bank__q_blob(bank__q *q, int i, const void *v, size_t n);
 /** Steps: 1 a row, 0 done, < 0 error (set, with SQLite's code). */
 int bank__q_step(bank__q *q);
 /** Step expecting completion (an INSERT/UPDATE): BANK_OK or error. Resets. */
@@ -164,6 +166,8 @@ int bank__q_exec(bank__q *q);
 int64_t bank__q_col_int(bank__q *q, int col);
 const char *bank__q_col_text(bank__q *q, int col); /* "" for NULL; valid until next step/reset */
 bool bank__q_col_null(bank__q *q, int col);
+/** A blob column and its length; NULL for NULL and for an empty blob. */
+const void *bank__q_col_blob(bank__q *q, int col, size_t *n);
 /** Resets the statement (releases its read locks). Safe on NULL. */
 void bank__q_reset(bank__q *q);
 /**
@@ -320,6 +324,44 @@ int bank__balance_before_time(bank *b, int64_t account_id, bank_time t, int64_t 
  * reads it, verify.c checks it.
  */
 #define BANK__HISTORY_BLOCK 16 /* also written in schema.c's v3 migration */
+
+/*
+ * Posting records (postrec.c, schema v4): the statement columns of one posting as its
+ * account sees it. account.recent packs those of the account's postings since its last
+ * history block (NULL: not known, for accounts carried over from schema v3), and
+ * history.entries those of the block's BANK__HISTORY_BLOCK postings (NULL likewise).
+ */
+#define BANK__PREC_MAX 64 /* bytes one packed record takes at most */
+typedef struct bank__prec {
+	int64_t seq;            /* journal position */
+	int64_t at;             /* created_at */
+	int64_t amount;         /* > 0 */
+	int64_t balance;        /* the account's balance after the posting */
+	uint64_t other;         /* the other account's number, its 12 digits as an integer */
+	int kind;               /* bank__prec_kind() */
+	bool debit;             /* the account is the debit side */
+	bool journal;           /* the id, memo or ref must be read from the journal row */
+	unsigned char uuid[16]; /* the id, when !journal */
+} bank__prec;
+/** The index of a journal kind name, or -1. */
+int bank__prec_kind(const char *name);
+/** The kind name of index @p kind ("unknown" when out of range). */
+const char *bank__prec_kind_name(int kind);
+/** Packs @p id into r->uuid when it is a canonical lowercase UUID; false otherwise. */
+bool bank__prec_set_id(bank__prec *r, const char *id);
+/** The id of a record with !journal, as canonical text. */
+void bank__prec_id(const bank__prec *r, char out[37]);
+/**
+ * The record of posting @p seq as one of its accounts sees it: @p debit when that account
+ * is the debit side, @p other the other account's number, @p balance the account's
+ * balance after it; @p memo_or_ref when the row has a memo or a ref.
+ */
+void bank__prec_make(bank__prec *r, int64_t seq, const char *kind, bool debit, const char *id, bool memo_or_ref,
+		     bank_time at, int64_t amount, int64_t balance, const char *other);
+/** Packs one record; returns its length (at most BANK__PREC_MAX). */
+size_t bank__prec_encode(const bank__prec *r, unsigned char out[BANK__PREC_MAX]);
+/** Unpacks up to @p max records of ascending seq; BANK_ECORRUPT when malformed. */
+int bank__prec_decode(const void *blob, size_t len, bank__prec *out, size_t max, size_t *n);
 /** Checks a product's interest conventions (enum ranges, posting not daily, min >= 0). */
 int bank__interest_check_conventions(bank_day_count dc, bank_balance_method m, bank_period compounding,
 				     bank_period posting, int64_t min_interest_balance);

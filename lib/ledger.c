@@ -57,6 +57,9 @@ struct acct {
 	unsigned frozen;
 	int64_t balance, pending, min_balance, overdraft;
 	int64_t last_seq, postings; /* the posting chain's end and length */
+	bool recent_known;          /* account.recent is not NULL */
+	size_t recent_len;
+	unsigned char recent[(BANK__HISTORY_BLOCK - 1) * BANK__PREC_MAX]; /* postrec.c */
 };
 
 const char *bank_transfer_status_name(bank_transfer_status status)
@@ -103,7 +106,7 @@ static bool fatal(int rc)
 
 #define ACCT_SELECT                                                                                         \
 	"SELECT a.id, a.kind, a.branch_id, a.number, a.currency, a.status, a.frozen, a.balance, a.pending," \
-	" coalesce(p.min_balance, 0), coalesce(p.overdraft, 0), a.last_seq, a.postings"                     \
+	" coalesce(p.min_balance, 0), coalesce(p.overdraft, 0), a.last_seq, a.postings, a.recent"           \
 	" FROM account a LEFT JOIN product p ON p.id = a.product_id"
 
 static void acct_fill(bank__q *q, struct acct *a)
@@ -121,6 +124,14 @@ static void acct_fill(bank__q *q, struct acct *a)
 	a->overdraft = bank__q_col_int(q, 10);
 	a->last_seq = bank__q_col_int(q, 11);
 	a->postings = bank__q_col_int(q, 12);
+	/* A record list that cannot be extended (too long for its count) is treated as not
+	 * known: the next block is written without records, and bank_verify reports it. */
+	size_t n;
+	const void *recent = bank__q_col_blob(q, 13, &n);
+	a->recent_known = !bank__q_col_null(q, 13) && n <= sizeof a->recent;
+	a->recent_len = a->recent_known ? n : 0;
+	if (a->recent_len > 0)
+		memcpy(a->recent, recent, n);
 }
 
 static int acct_read(bank__q *q, struct acct *a, const char *what)
@@ -386,31 +397,58 @@ static int apply_balance(const struct acct *a, bool debit, int64_t amount, int64
 }
 
 /*
- * Writes an account's new balance and pending amount. A posting (seq > 0) also moves
- * the end of its chain to seq and, every BANK__HISTORY_BLOCK-th posting, indexes it in
- * history: one page per block of postings, not one per posting.
+ * Writes an account's new balance and pending amount. A posting (rec not NULL) also
+ * moves the end of its chain to rec->seq and appends its record to account.recent;
+ * every BANK__HISTORY_BLOCK-th posting moves the block's records into a history row
+ * instead: one history page per block of postings, not one per posting, and the
+ * account row, which the posting rewrites anyway, carries the rest.
  */
-static int update_account(bank *b, const struct acct *a, int64_t balance, int64_t pending, bank_time now, int64_t seq)
+static int update_account(bank *b, const struct acct *a, int64_t balance, int64_t pending, bank_time now,
+			  const bank__prec *rec)
 {
-	bank__q *q = bank__q_get(b, "UPDATE account SET balance = ?, pending = ?, last_activity_at = ?, last_seq = ?,"
-				    " postings = ? WHERE id = ?");
+	bank__q *q;
+	int rc;
+	int64_t postings = a->postings + (rec != NULL);
+	unsigned char blob[sizeof a->recent + BANK__PREC_MAX];
+	size_t len = 0;
+	bool known = a->recent_known, block = rec != NULL && postings % BANK__HISTORY_BLOCK == 0;
+	if (rec != NULL && known) {
+		memcpy(blob, a->recent, a->recent_len);
+		len = a->recent_len + bank__prec_encode(rec, blob + a->recent_len);
+	}
+	if (block) {
+		q = bank__q_get(b, "INSERT INTO history(account_id, last_seq, entries) VALUES (?, ?, ?)");
+		if (q == NULL)
+			return bank__last_code();
+		bank__q_int(q, 1, a->id);
+		bank__q_int(q, 2, rec->seq);
+		bank__q_blob(q, 3, known ? blob : NULL, len);
+		if ((rc = bank__q_exec(q)) != BANK_OK)
+			return rc;
+		known = true; /* a new block starts: its records so far are none */
+		len = 0;
+	}
+	if (rec == NULL) {
+		q = bank__q_get(b, "UPDATE account SET balance = ?, pending = ?, last_activity_at = ? WHERE id = ?");
+		if (q == NULL)
+			return bank__last_code();
+		bank__q_int(q, 1, balance);
+		bank__q_int(q, 2, pending);
+		bank__q_int(q, 3, now);
+		bank__q_int(q, 4, a->id);
+		return bank__q_exec(q);
+	}
+	q = bank__q_get(b, "UPDATE account SET balance = ?, pending = ?, last_activity_at = ?, last_seq = ?,"
+			   " postings = ?, recent = ? WHERE id = ?");
 	if (q == NULL)
 		return bank__last_code();
-	int64_t postings = a->postings + (seq > 0);
 	bank__q_int(q, 1, balance);
 	bank__q_int(q, 2, pending);
 	bank__q_int(q, 3, now);
-	bank__q_int(q, 4, seq > 0 ? seq : a->last_seq);
+	bank__q_int(q, 4, rec->seq);
 	bank__q_int(q, 5, postings);
-	bank__q_int(q, 6, a->id);
-	int rc = bank__q_exec(q);
-	if (rc != BANK_OK || seq == 0 || postings % BANK__HISTORY_BLOCK != 0)
-		return rc;
-	q = bank__q_get(b, "INSERT INTO history(account_id, last_seq) VALUES (?, ?)");
-	if (q == NULL)
-		return bank__last_code();
-	bank__q_int(q, 1, a->id);
-	bank__q_int(q, 2, seq);
+	bank__q_blob(q, 6, known ? blob : NULL, len);
+	bank__q_int(q, 7, a->id);
 	return bank__q_exec(q);
 }
 
@@ -693,8 +731,14 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	if ((rc = bank__q_exec(q)) != BANK_OK)
 		return rc == BANK_EEXISTS ? bank__err(BANK_EEXISTS, "transfer id \"%s\" exists", id) : rc;
 	int64_t seq = bank__last_rowid(b);
-	if ((rc = update_account(b, &dr, dbal, dpend, now, posted ? seq : 0)) != BANK_OK ||
-	    (posted && (rc = update_account(b, &cr, cbal, cr.pending, now, seq)) != BANK_OK))
+	bank__prec drec, crec;
+	if (posted) {
+		bool extra = (r->memo != NULL && r->memo[0] != '\0') || ref_seq != 0;
+		bank__prec_make(&drec, seq, kind_names[r->kind], true, id, extra, now, amount, dbal, cr.number);
+		bank__prec_make(&crec, seq, kind_names[r->kind], false, id, extra, now, amount, cbal, dr.number);
+	}
+	if ((rc = update_account(b, &dr, dbal, dpend, now, posted ? &drec : NULL)) != BANK_OK ||
+	    (posted && (rc = update_account(b, &cr, cbal, cr.pending, now, &crec)) != BANK_OK))
 		return rc;
 
 	if (r->kind == K_HOLD) {

@@ -27,7 +27,11 @@ struct acct_info {
 	int64_t id;
 	int kind;
 	char currency[BANK_CURRENCY_SIZE];
-	int64_t balance; /* now: the balance after its last posting */
+	int64_t balance;            /* now: the balance after its last posting */
+	int64_t last_seq, postings; /* the posting chain's end and length */
+	bool recent_known;          /* account.recent is not NULL */
+	size_t recent_len;
+	unsigned char recent[BANK__HISTORY_BLOCK * BANK__PREC_MAX]; /* postrec.c */
 };
 
 static int acct_info(bank *b, const char *number, struct acct_info *a)
@@ -36,7 +40,8 @@ static int acct_info(bank *b, const char *number, struct acct_info *a)
 	int rc = bank__account_id(b, number, &id);
 	if (rc != BANK_OK)
 		return rc;
-	bank__q *q = bank__q_get(b, "SELECT id, kind, currency, balance FROM account WHERE id = ?");
+	bank__q *q = bank__q_get(
+		b, "SELECT id, kind, currency, balance, last_seq, postings, recent FROM account WHERE id = ?");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, id);
@@ -46,7 +51,17 @@ static int acct_info(bank *b, const char *number, struct acct_info *a)
 		a->kind = (int)bank__q_col_int(q, 1);
 		snprintf(a->currency, sizeof a->currency, "%s", bank__q_col_text(q, 2));
 		a->balance = bank__q_col_int(q, 3);
+		a->last_seq = bank__q_col_int(q, 4);
+		a->postings = bank__q_col_int(q, 5);
+		size_t n;
+		const void *recent = bank__q_col_blob(q, 6, &n);
+		a->recent_known = !bank__q_col_null(q, 6);
+		a->recent_len = n;
 		rc = BANK_OK;
+		if (n > sizeof a->recent)
+			rc = bank__err(BANK_ECORRUPT, "account %s: its recent posting records are too long", number);
+		else if (n > 0)
+			memcpy(a->recent, recent, n);
 	} else if (rc == 0) {
 		rc = bank__err(BANK_ENOTFOUND, "no account %s", number);
 	}
@@ -382,29 +397,125 @@ static int statement_entry(bank *b, bank_statement *s, const struct acct_info *a
 	return rc < 0 ? rc : BANK_OK;
 }
 
+/* Appends the posting of record r; the journal row is read only when r says so. */
+static int statement_entry_rec(bank *b, bank_statement *s, const struct acct_info *a, const bank__prec *r, size_t *cap)
+{
+	int rc = bank__grow(&s->entries, sizeof *s->entries, s->count + 1, cap);
+	if (rc != BANK_OK)
+		return rc;
+	bank_statement_entry *e = &s->entries[s->count];
+	memset(e, 0, sizeof *e);
+	s->count++;
+	e->seq = r->seq;
+	e->kind = bank__prec_kind_name(r->kind);
+	e->at = r->at;
+	e->amount = r->debit == debit_normal(a->kind) ? r->amount : -r->amount;
+	e->balance_after = r->balance;
+	char text[40];
+	snprintf(text, sizeof text, "%012llu", (unsigned long long)r->other);
+	e->counterparty = bank__strdup(text);
+	if (!r->journal) {
+		bank__prec_id(r, text);
+		e->id = bank__strdup(text);
+		e->memo = bank__strdup("");
+		e->ref = bank__strdup("");
+	} else {
+		bank__q *q = bank__q_get(b, "SELECT t.id, t.memo, coalesce(r.id, '') FROM transfer t"
+					    " LEFT JOIN transfer r ON r.seq = t.ref_seq WHERE t.seq = ?");
+		if (q == NULL)
+			return bank__last_code();
+		bank__q_int(q, 1, r->seq);
+		rc = bank__q_step(q);
+		if (rc == 1) {
+			e->id = bank__strdup(bank__q_col_text(q, 0));
+			e->memo = bank__strdup(bank__q_col_text(q, 1));
+			e->ref = bank__strdup(bank__q_col_text(q, 2));
+		}
+		bank__q_reset(q);
+		if (rc <= 0)
+			return rc < 0 ? rc
+				      : bank__err(BANK_ECORRUPT, "statement: journal row %lld is missing",
+						  (long long)r->seq);
+	}
+	return e->id && e->counterparty && e->memo && e->ref ? BANK_OK : bank__oom();
+}
+
+/*
+ * The block of the account's postings that holds position pos: its end (the last
+ * posting of the first history block that ends at or after pos, else the account's last
+ * posting) and, when they are known, its posting records (*known; from history.entries,
+ * else from account.recent). Records are checked against what the block must hold.
+ */
+static int block_records(bank *b, const struct acct_info *a, int64_t pos, int64_t *end,
+			 bank__prec recs[BANK__HISTORY_BLOCK], size_t *n, bool *known)
+{
+	*n = 0;
+	*known = false;
+	bank__q *q = bank__q_get(b, "SELECT last_seq, entries FROM history WHERE account_id = ? AND last_seq >= ?"
+				    " ORDER BY last_seq LIMIT 1");
+	if (q == NULL)
+		return bank__last_code();
+	bank__q_int(q, 1, a->id);
+	bank__q_int(q, 2, pos);
+	int rc = bank__q_step(q);
+	if (rc == 1) {
+		*end = bank__q_col_int(q, 0);
+		size_t len;
+		const void *blob = bank__q_col_blob(q, 1, &len);
+		*known = !bank__q_col_null(q, 1);
+		rc = *known ? bank__prec_decode(blob, len, recs, BANK__HISTORY_BLOCK, n) : BANK_OK;
+		if (rc == BANK_OK && *known && (*n != BANK__HISTORY_BLOCK || recs[*n - 1].seq != *end))
+			rc = bank__err(BANK_ECORRUPT,
+				       "account id %lld: the history block ending at row %lld holds %zu records",
+				       (long long)a->id, (long long)*end, *n);
+		bank__q_reset(q);
+		return rc;
+	}
+	bank__q_reset(q);
+	if (rc < 0)
+		return rc;
+	*end = a->last_seq;
+	*known = a->recent_known;
+	if (*known && (rc = bank__prec_decode(a->recent, a->recent_len, recs, BANK__HISTORY_BLOCK - 1, n)) != BANK_OK)
+		return rc;
+	if (*known && ((int64_t)*n != a->postings % BANK__HISTORY_BLOCK || (*n > 0 && recs[*n - 1].seq != *end)))
+		return bank__err(BANK_ECORRUPT, "account id %lld: %zu recent posting records for %lld postings",
+				 (long long)a->id, *n, (long long)a->postings);
+	return BANK_OK;
+}
+
 /*
  * The account's postings with lo < seq < hi, ascending, at most limit, read block by
- * block along the chain; s->next is set when more remain.
+ * block: from the block's posting records when they are known, else along the chain;
+ * s->next is set when more remain.
  */
 static int statement_read(bank *b, bank_statement *s, const struct acct_info *a, int64_t lo, int64_t hi, size_t limit)
 {
 	int64_t seqs[BANK__HISTORY_BLOCK], others[BANK__HISTORY_BLOCK];
+	bank__prec recs[BANK__HISTORY_BLOCK];
 	size_t cap = 0, n;
-	bool more = false, past = false;
+	bool more = false, past = false, known;
 	int rc = BANK_OK;
 	for (int64_t pos = lo; !more && !past;) {
 		int64_t end;
-		if ((rc = chain_end(b, a->id, pos + 1, &end)) != BANK_OK ||
-		    (rc = chain_block(b, a->id, pos, end, seqs, others, &n)) != BANK_OK)
+		if ((rc = block_records(b, a, pos + 1, &end, recs, &n, &known)) != BANK_OK)
+			return rc;
+		if (end <= pos)
+			break;
+		if (!known && (rc = chain_block(b, a->id, pos, end, seqs, others, &n)) != BANK_OK)
 			return rc;
 		if (n == 0)
 			break;
 		for (size_t i = 0; i < n && !more && !past; i++) {
-			if (seqs[i] >= hi)
+			int64_t seq = known ? recs[i].seq : seqs[i];
+			if (seq <= pos)
+				continue;
+			if (seq >= hi)
 				past = true;
 			else if (s->count == limit)
 				more = true;
-			else if ((rc = statement_entry(b, s, a, seqs[i], others[i], &cap)) != BANK_OK)
+			else if ((rc = known ? statement_entry_rec(b, s, a, &recs[i], &cap)
+					     : statement_entry(b, s, a, seq, others[i], &cap)) != BANK_OK)
 				return rc;
 		}
 		pos = end;

@@ -312,8 +312,24 @@ static const char *const schema_v3[] = {
 	NULL,
 };
 
+/*
+ * Version 4: posting records (postrec.c). account.recent packs the statement columns
+ * of an account's postings since its last history block, history.entries those of a
+ * block, so that a statement page reads one blob per block instead of one journal row
+ * per posting. Rows carried over hold NULL (not known; reads walk the chain as in v3)
+ * except an account whose postings end a block exactly, whose recent postings are
+ * known to be none. An account's next full block makes it known again.
+ */
+static const char *const schema_v4[] = {
+	"ALTER TABLE account ADD COLUMN recent BLOB DEFAULT X'';",
+	/* 16 is BANK__HISTORY_BLOCK (internal.h). */
+	"UPDATE account SET recent = NULL WHERE postings % 16 <> 0;",
+	"ALTER TABLE history ADD COLUMN entries BLOB;",
+	NULL,
+};
+
 /* Migration i takes user_version i to i + 1. Append only. */
-static const char *const *const migrations[] = {schema_v1, schema_v2, schema_v3};
+static const char *const *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4};
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
 int bank_schema_version(void)

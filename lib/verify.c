@@ -14,7 +14,11 @@
  *   conservation  per currency, the debit-normal balances equal the credit-normal ones
  *   history       the posting chain (schema.c, v3): each posting links to its account's
  *                 previous one, each account names its last posting and counts them,
- *                 and history indexes exactly every BANK__HISTORY_BLOCK-th posting
+ *                 and history indexes exactly every BANK__HISTORY_BLOCK-th posting;
+ *                 the posting records (postrec.c, v4) of each history block and of each
+ *                 account's recent postings, where known, are those the journal gives
+ *                 (compared by a 64-bit FNV-1a hash of their packed form, kept per
+ *                 account, so memory stays about 100 bytes per account)
  * It runs in one read transaction, so it sees one consistent snapshot.
  */
 #include <stdio.h>
@@ -46,7 +50,20 @@ struct acct {
 	bank__i128 running, holds;
 	int64_t last_seq, postings;         /* as stored */
 	int64_t run_last_seq, run_postings; /* as the journal says */
+	bool recent_known;                  /* account.recent is not NULL */
+	uint64_t recent_hash;               /* fnv1a of account.recent */
+	uint64_t run_hash;                  /* fnv1a of the records the journal gives since the last block */
 };
+
+#define FNV_BASIS UINT64_C(0xcbf29ce484222325)
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * UINT64_C(0x100000001b3);
+	return h;
+}
 
 struct ctx {
 	bank_verify_report *r;
@@ -125,9 +142,8 @@ static struct acct *find(struct ctx *c, int64_t id)
 
 static int load_accounts(bank *b, struct ctx *c)
 {
-	bank__q *q =
-		bank__q_get(b, "SELECT id, kind, number, currency, balance, pending, last_seq, postings FROM account"
-			       " ORDER BY id");
+	bank__q *q = bank__q_get(b, "SELECT id, kind, number, currency, balance, pending, last_seq, postings, recent"
+				    " FROM account ORDER BY id");
 	if (q == NULL)
 		return bank__last_code();
 	int rc;
@@ -145,6 +161,11 @@ static int load_accounts(bank *b, struct ctx *c)
 		a->pending = bank__q_col_int(q, 5);
 		a->last_seq = bank__q_col_int(q, 6);
 		a->postings = bank__q_col_int(q, 7);
+		size_t n;
+		const void *recent = bank__q_col_blob(q, 8, &n);
+		a->recent_known = !bank__q_col_null(q, 8);
+		a->recent_hash = fnv1a(FNV_BASIS, recent, n);
+		a->run_hash = FNV_BASIS;
 	}
 	bank__q_reset(q);
 	if (rc < 0)
@@ -176,9 +197,12 @@ static int check_side(struct ctx *c, const char *object, struct acct *a, bool de
 }
 
 /* One posting's link in its account's chain, and the history row it may call for. */
-static int check_link(bank *b, struct ctx *c, const char *object, struct acct *a, int64_t seq, bool has_prev,
+static int check_link(bank *b, struct ctx *c, const char *object, struct acct *a, const bank__prec *rec, bool has_prev,
 		      int64_t prev)
 {
+	int64_t seq = rec->seq;
+	unsigned char packed[BANK__PREC_MAX];
+	a->run_hash = fnv1a(a->run_hash, packed, bank__prec_encode(rec, packed));
 	int rc = BANK_OK;
 	if (!has_prev || prev != a->run_last_seq)
 		rc = violation(c, "history", object,
@@ -187,14 +211,26 @@ static int check_link(bank *b, struct ctx *c, const char *object, struct acct *a
 	a->run_last_seq = seq;
 	if (rc != BANK_OK || ++a->run_postings % BANK__HISTORY_BLOCK != 0)
 		return rc;
-	bank__q *q = bank__q_get(b, "SELECT 1 FROM history WHERE account_id = ? AND last_seq = ?");
+	bank__q *q = bank__q_get(b, "SELECT entries FROM history WHERE account_id = ? AND last_seq = ?");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, a->id);
 	bank__q_int(q, 2, seq);
 	rc = bank__q_step(q);
+	bool mismatch = false;
+	if (rc == 1 && !bank__q_col_null(q, 0)) {
+		size_t n;
+		const void *entries = bank__q_col_blob(q, 0, &n);
+		mismatch = fnv1a(FNV_BASIS, entries, n) != a->run_hash;
+	}
 	bank__q_reset(q);
+	a->run_hash = FNV_BASIS;
 	c->blocks += rc == 1;
+	if (mismatch)
+		return violation(c, "history", object,
+				 "account %s: the posting records of the block ending at its posting %lld are not the"
+				 " journal's",
+				 a->number, (long long)a->run_postings);
 	if (rc == 0)
 		return violation(c, "history", object,
 				 "account %s: posting %lld ends a block of %d but history lacks it", a->number,
@@ -205,7 +241,8 @@ static int check_link(bank *b, struct ctx *c, const char *object, struct acct *a
 static int check_journal(bank *b, struct ctx *c)
 {
 	bank__q *q = bank__q_get(b, "SELECT id, debit_id, credit_id, amount, currency, posted, debit_balance,"
-				    " credit_balance, seq, debit_prev, credit_prev FROM transfer ORDER BY seq");
+				    " credit_balance, seq, debit_prev, credit_prev, kind, created_at,"
+				    " memo <> '' OR ref_seq IS NOT NULL FROM transfer ORDER BY seq");
 	if (q == NULL)
 		return bank__last_code();
 	int rc;
@@ -227,14 +264,23 @@ static int check_journal(bank *b, struct ctx *c)
 				       d->currency, k->currency);
 		} else if (bank__q_col_int(q, 5) == 1) {
 			int64_t seq = bank__q_col_int(q, 8);
+			const char *id = bank__q_col_text(q, 0), *kind = bank__q_col_text(q, 11);
+			bank_time at = bank__q_col_int(q, 12);
+			bool extra = bank__q_col_int(q, 13) != 0;
+			bank__prec drec, crec;
+			bank__prec_make(&drec, seq, kind, true, id, extra, at, amount, bank__q_col_int(q, 6),
+					k->number);
+			bank__prec_make(&crec, seq, kind, false, id, extra, at, amount, bank__q_col_int(q, 7),
+					d->number);
 			rc = check_side(c, object, d, true, amount, !bank__q_col_null(q, 6), bank__q_col_int(q, 6));
 			if (rc == BANK_OK)
 				rc = check_side(c, object, k, false, amount, !bank__q_col_null(q, 7),
 						bank__q_col_int(q, 7));
 			if (rc == BANK_OK)
-				rc = check_link(b, c, object, d, seq, !bank__q_col_null(q, 9), bank__q_col_int(q, 9));
+				rc = check_link(b, c, object, d, &drec, !bank__q_col_null(q, 9), bank__q_col_int(q, 9));
 			if (rc == BANK_OK)
-				rc = check_link(b, c, object, k, seq, !bank__q_col_null(q, 10), bank__q_col_int(q, 10));
+				rc = check_link(b, c, object, k, &crec, !bank__q_col_null(q, 10),
+						bank__q_col_int(q, 10));
 		} else if (!bank__q_col_null(q, 9) || !bank__q_col_null(q, 10)) {
 			rc = violation(c, "history", object, "a row that posts nothing is linked into a posting chain");
 		}
@@ -269,6 +315,9 @@ static int check_accounts(struct ctx *c)
 				       "stored last posting %lld of %lld, the journal's is %lld of %lld",
 				       (long long)a->last_seq, (long long)a->postings, (long long)a->run_last_seq,
 				       (long long)a->run_postings);
+		if (rc == BANK_OK && a->recent_known && a->recent_hash != a->run_hash)
+			rc = violation(c, "history", object,
+				       "the posting records of its recent postings are not the journal's");
 		size_t t = 0;
 		while (t < ntotals && strcmp(totals[t].currency, a->currency) != 0)
 			t++;

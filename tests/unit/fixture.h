@@ -42,13 +42,20 @@ void fx_advance(int64_t seconds);
 
 /* ---- Fixture ---- */
 
-/* SQL that undoes schema v3 on a closed database file (tests of the v2 -> v3 migration). */
-#define FX_DOWNGRADE_V3                                                                               \
-	"DROP TRIGGER history_append_only_u; DROP TRIGGER history_append_only_d; DROP TABLE history;" \
-	" ALTER TABLE transfer DROP COLUMN debit_prev; ALTER TABLE transfer DROP COLUMN credit_prev;" \
-	" ALTER TABLE account DROP COLUMN last_seq; ALTER TABLE account DROP COLUMN postings;"        \
-	" CREATE INDEX transfer_debit ON transfer(debit_id, seq);"                                    \
-	" CREATE INDEX transfer_credit ON transfer(credit_id, seq);"                                  \
+/* SQL that undoes schema v4 on a closed database file (tests of the v3 -> v4 migration). */
+#define FX_DOWNGRADE_V4                                                                    \
+	"ALTER TABLE account DROP COLUMN recent; ALTER TABLE history DROP COLUMN entries;" \
+	" PRAGMA user_version = 3;"
+
+/* SQL that undoes schemas v4 and v3 on a closed database file (tests of the v2 -> v3
+ * migration). */
+#define FX_DOWNGRADE_V3                                                                                \
+	"ALTER TABLE account DROP COLUMN recent;"                                                      \
+	" DROP TRIGGER history_append_only_u; DROP TRIGGER history_append_only_d; DROP TABLE history;" \
+	" ALTER TABLE transfer DROP COLUMN debit_prev; ALTER TABLE transfer DROP COLUMN credit_prev;"  \
+	" ALTER TABLE account DROP COLUMN last_seq; ALTER TABLE account DROP COLUMN postings;"         \
+	" CREATE INDEX transfer_debit ON transfer(debit_id, seq);"                                     \
+	" CREATE INDEX transfer_credit ON transfer(credit_id, seq);"                                   \
 	" PRAGMA user_version = 2;"
 
 #define FX_SEED 42

@@ -1,8 +1,9 @@
 /*
- * test_history.c: the posting chain and its history index (schema v3), which answer
- * statements and balance-as-of. Every answer is checked against the journal itself,
- * read with plain SQL, over random movements that cross many history blocks; and a
- * version-2 database (the per-account indexes) is migrated and must answer the same.
+ * test_history.c: the posting chain and its history index (schema v3) and the posting
+ * records (v4), which answer statements and balance-as-of. Every answer is checked
+ * against the journal itself, read with plain SQL, over random movements that cross
+ * many history blocks: with the records, without them (the chain walk), and after
+ * migrating version-2 and version-3 databases.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +53,7 @@ static void populate(fx *f, struct world *w)
 		snprintf(id, sizeof id, "h-%d", op);
 		int rc = BANK_OK;
 		switch (next() % 8) {
-		case 0: rc = bank_deposit(NULL, f->b, a, amount, id, NULL); break;
+		case 0: rc = bank_deposit(NULL, f->b, a, amount, next() % 2 ? id : NULL, NULL); break;
 		case 1: rc = bank_withdraw(NULL, f->b, a, amount, id, NULL); break;
 		case 2:
 			rc = bank_hold(NULL, f->b, a, NULL, amount, 0, id, NULL);
@@ -70,6 +71,22 @@ static void populate(fx *f, struct world *w)
 			if (nposted > 0)
 				rc = bank_reverse(NULL, f->b, posted[next() % nposted], id);
 			break;
+		case 5:
+			/* generated ids (UUIDv7, packed in the records), given UUIDs (packed when
+			 * canonical) and no memo: statements need no journal row for these */
+			if (strcmp(a, c) != 0) {
+				bank_transfer *t = NULL;
+				unsigned pick = (unsigned)(next() % 3);
+				char uuid[BANK_ID_SIZE];
+				snprintf(uuid, sizeof uuid,
+					 pick == 1 ? "%08x-0000-7000-8000-%012d" : "%08X-0000-7000-8000-%012d",
+					 (unsigned)next(), op);
+				rc = bank_transfer_post(&t, f->b, a, c, amount, pick == 0 ? NULL : uuid, NULL);
+				if (rc == BANK_OK)
+					bank__copy(posted[nposted++], sizeof posted[0], t->id);
+				bank_transfer_free(t);
+			}
+			break;
 		default:
 			if (strcmp(a, c) != 0) {
 				rc = bank_transfer_post(NULL, f->b, a, c, amount, id, "memo");
@@ -85,8 +102,9 @@ static void populate(fx *f, struct world *w)
 
 /* An account's postings with at in [since, until), straight from the journal. */
 struct posting {
-	int64_t seq, balance;
+	int64_t seq, balance, at;
 	char counterparty[BANK_ACCOUNT_NUMBER_SIZE];
+	char id[BANK_ID_SIZE], kind[16], memo[16], ref[BANK_ID_SIZE];
 };
 
 static size_t journal(bank *b, const char *account, bank_time since, bank_time until, struct posting *out, size_t cap,
@@ -96,7 +114,8 @@ static size_t journal(bank *b, const char *account, bank_time since, bank_time u
 	sqlite3_stmt *st = NULL;
 	const char *sql = "SELECT t.seq, CASE WHEN t.debit_id = a.id THEN t.debit_balance ELSE t.credit_balance END,"
 			  " t.created_at, (SELECT number FROM account WHERE id = CASE WHEN t.debit_id = a.id"
-			  " THEN t.credit_id ELSE t.debit_id END)"
+			  " THEN t.credit_id ELSE t.debit_id END), t.id, t.kind, t.memo,"
+			  " coalesce((SELECT id FROM transfer r WHERE r.seq = t.ref_seq), '')"
 			  " FROM transfer t JOIN account a ON a.id IN (t.debit_id, t.credit_id)"
 			  " WHERE a.number = ? AND t.posted = 1 ORDER BY t.seq";
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
@@ -114,7 +133,12 @@ static size_t journal(bank *b, const char *account, bank_time since, bank_time u
 		assert_true(n < cap);
 		out[n].seq = sqlite3_column_int64(st, 0);
 		out[n].balance = sqlite3_column_int64(st, 1);
+		out[n].at = at;
 		snprintf(out[n].counterparty, sizeof out[n].counterparty, "%s", sqlite3_column_text(st, 3));
+		snprintf(out[n].id, sizeof out[n].id, "%s", sqlite3_column_text(st, 4));
+		snprintf(out[n].kind, sizeof out[n].kind, "%s", sqlite3_column_text(st, 5));
+		snprintf(out[n].memo, sizeof out[n].memo, "%s", sqlite3_column_text(st, 6));
+		snprintf(out[n].ref, sizeof out[n].ref, "%s", sqlite3_column_text(st, 7));
 		n++;
 	}
 	sqlite3_finalize(st);
@@ -137,9 +161,17 @@ static void check_statement(bank *b, const char *account, bank_time since, bank_
 		assert_true(s->count <= limit);
 		for (size_t i = 0; i < s->count; i++, got++) {
 			assert_true(got < n);
-			FX_EQ(s->entries[i].seq, want[got].seq);
-			FX_EQ(s->entries[i].balance_after, want[got].balance);
-			assert_string_equal(s->entries[i].counterparty, want[got].counterparty);
+			const bank_statement_entry *e = &s->entries[i];
+			FX_EQ(e->seq, want[got].seq);
+			FX_EQ(e->balance_after, want[got].balance);
+			/* the amount is the balance's change */
+			FX_EQ(e->amount, want[got].balance - (got > 0 ? want[got - 1].balance : opening));
+			FX_EQ(e->at, want[got].at);
+			assert_string_equal(e->counterparty, want[got].counterparty);
+			assert_string_equal(e->id, want[got].id);
+			assert_string_equal(e->kind, want[got].kind);
+			assert_string_equal(e->memo, want[got].memo);
+			assert_string_equal(e->ref, want[got].ref);
 		}
 		free(after);
 		after = s->next ? strdup(s->next) : NULL;
@@ -223,6 +255,70 @@ static void test_history__migrates_v2(void **state)
 	check_all(f->b, &w);
 }
 
+/* Statements read the posting records; without them (NULL: not known) they walk the
+ * chain and give the same answers, and the next full block brings the records back. */
+static void test_history__without_records(void **state)
+{
+	fx *f = *state;
+	struct world w;
+	populate(f, &w);
+	FX_EQ(fx_count(f->b, "SELECT count(*) FROM account WHERE recent IS NULL"), 0);
+	FX_EQ(fx_count(f->b, "SELECT count(*) FROM history WHERE entries IS NULL"), 0);
+	char *err = NULL;
+	if (sqlite3_exec(fx_sqlite(f->b),
+			 "DROP TRIGGER history_append_only_u; UPDATE history SET entries = NULL;"
+			 " UPDATE account SET recent = NULL;",
+			 NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("strip: %s", err);
+	fx_verify_clean(f->b);
+	check_all(f->b, &w);
+	/* an account's first full block after that is still without records (its first
+	 * postings were not known); the one after has them */
+	for (int i = 0; i < 6 * BANK__HISTORY_BLOCK; i++)
+		FX_OK(bank_transfer_post(NULL, f->b, w.accts[i % NACCTS], w.accts[(i + 1) % NACCTS], 1, NULL, NULL));
+	w.t1 = fx_now + FX_SEC;
+	assert_true(fx_count(f->b, "SELECT count(*) FROM history WHERE entries IS NOT NULL") > 0);
+	assert_true(fx_count(f->b, "SELECT count(*) FROM account WHERE recent IS NOT NULL") > 0);
+	fx_verify_clean(f->b);
+	check_all(f->b, &w);
+}
+
+/* A version-3 file (the chain without records) is migrated on open: an account whose
+ * postings end a block has no recent postings to know; the others are not known. */
+static void test_history__migrates_v3(void **state)
+{
+	fx *f = *state;
+	struct world w;
+	populate(f, &w);
+	int64_t accounts = fx_count(f->b, "SELECT count(*) FROM account");
+	int64_t unknown = fx_count(f->b, "SELECT count(*) FROM account WHERE postings % 16 <> 0");
+	assert_true(unknown > 0 && unknown < accounts);
+	bank_close(f->b);
+	f->b = NULL;
+	sqlite3 *db = NULL;
+	char *err = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, FX_DOWNGRADE_V4, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("downgrade: %s", err);
+	sqlite3_close(db);
+
+	f->b = fx_open_bare(f->path, FX_SEED + 1);
+	FX_EQ(fx_count(f->b, "PRAGMA user_version"), bank_schema_version());
+	FX_EQ(fx_count(f->b, "SELECT count(*) FROM account WHERE recent IS NULL"), unknown);
+	FX_EQ(fx_count(f->b, "SELECT count(*) FROM account WHERE recent = X''"), accounts - unknown);
+	FX_EQ(fx_count(f->b, "SELECT count(*) FROM history WHERE entries IS NOT NULL"), 0);
+	fx_verify_clean(f->b);
+	check_all(f->b, &w);
+	char a[BANK_ACCOUNT_NUMBER_SIZE];
+	fx_open_account(f->b, f->customer, FX_USD, a); /* a new account knows its records */
+	FX_EQ(fx_count(f->b, "SELECT count(*) FROM account WHERE recent IS NULL"), unknown);
+	for (int i = 0; i < 2 * BANK__HISTORY_BLOCK; i++)
+		FX_OK(bank_transfer_post(NULL, f->b, w.accts[i % NACCTS], w.accts[(i + 1) % NACCTS], 1, NULL, NULL));
+	w.t1 = fx_now + FX_SEC;
+	fx_verify_clean(f->b);
+	check_all(f->b, &w);
+}
+
 /* Each posting adds one history row per BANK__HISTORY_BLOCK postings of an account, no more. */
 static void test_history__one_row_per_block(void **state)
 {
@@ -251,6 +347,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_history__matches_journal, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_history__migrates_v2, fx_setup_file, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_history__without_records, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_history__migrates_v3, fx_setup_file, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_history__one_row_per_block, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests_name("history", tests, NULL, NULL);

@@ -327,7 +327,7 @@ static void test_verify_tamper__history(void **state)
 	       "UPDATE transfer SET debit_prev = debit_prev - 1 WHERE id = 'tt';"
 	       "DROP TRIGGER history_append_only_d;"
 	       "DELETE FROM history WHERE (account_id, last_seq) = (SELECT account_id, last_seq FROM history LIMIT 1);"
-	       "INSERT INTO history VALUES (999, 1);");
+	       "INSERT INTO history(account_id, last_seq) VALUES (999, 1);");
 	bank_verify_report *r = verify_corrupt(f->b);
 	expect(r, "history", "transfer:tt");
 	expect(r, "history", "history");
@@ -352,6 +352,54 @@ static void test_verify_tamper__history(void **state)
 	assert_null(st);
 	int64_t v = 0;
 	FX_REFUSE(f->b, BANK_ECORRUPT, bank_balance_at(&v, f->b, x, fx_now));
+}
+
+/* Posting records (schema v4) that are not the journal's: verify names them, reads
+ * refuse the ones that cannot be right, and no read crashes. */
+static void test_verify_tamper__posting_records(void **state)
+{
+	fx *f = *state;
+	busy_day(f);
+	for (int i = 0; i < 40; i++) /* a1 and a2 cross two history blocks */
+		FX_OK(bank_transfer_post(NULL, f->b, f->a1, f->a2, 1, NULL, NULL));
+	FX_EQ(fx_count(f->b, "SELECT count(*) FROM history WHERE entries IS NULL"), 0);
+	char *sql = sqlf("UPDATE account SET recent = substr(recent, 1, length(recent) - 1) || X'00'"
+			 " WHERE number = '%s';"
+			 "DROP TRIGGER history_append_only_u;"
+			 "UPDATE history SET entries = X'00' || substr(entries, 2)"
+			 " WHERE account_id = (SELECT id FROM account WHERE number = '%s');",
+			 f->a1, f->a2);
+	tamper(f, sql);
+	free(sql);
+	bank_verify_report *r = verify_corrupt(f->b);
+	char o1[64];
+	snprintf(o1, sizeof o1, "account:%s", f->a1);
+	expect(r, "history", o1);
+	size_t blocks = 0;
+	for (size_t i = 0; i < r->count; i++)
+		blocks += strstr(r->items[i].message, "posting records of the block") != NULL;
+	assert_true(blocks >= 2); /* each of a2's blocks */
+	assert_false(has(r, "balance", NULL));
+	bank_verify_report_free(r);
+	/* a record list that does not decode, or names another last posting: corrupt */
+	bank_statement *st = NULL;
+	FX_REFUSE(f->b, BANK_ECORRUPT, bank_statement_get(&st, f->b, f->a2, 0, 0, 100, NULL));
+	assert_null(st);
+	sql = sqlf("UPDATE account SET recent = X'01' WHERE number = '%s';%s", f->a1, NULL);
+	tamper(f, sql);
+	free(sql);
+	FX_REFUSE(f->b, BANK_ECORRUPT, bank_statement_get(&st, f->b, f->a1, 0, 0, 100, NULL));
+	sql = sqlf("UPDATE account SET recent = X'' WHERE number = '%s';%s", f->a1, NULL);
+	tamper(f, sql);
+	free(sql);
+	FX_REFUSE(f->b, BANK_ECORRUPT, bank_statement_get(&st, f->b, f->a1, 0, 0, 100, NULL));
+	assert_null(st);
+	/* NULL records are never wrong: reads walk the chain, and verify is content */
+	tamper(f, "UPDATE account SET recent = NULL; UPDATE history SET entries = NULL;");
+	fx_verify_clean(f->b);
+	FX_OK(bank_statement_get(&st, f->b, f->a1, 0, 0, 100, NULL));
+	assert_true(st->count > 40);
+	bank_statement_free(st);
 }
 
 static void test_verify_tamper__amount_and_currency(void **state)
@@ -437,6 +485,7 @@ int main(void)
 		T(test_verify_tamper__balance_after),
 		T(test_verify_tamper__amount_and_currency),
 		T(test_verify_tamper__history),
+		T(test_verify_tamper__posting_records),
 		T(test_verify_tamper__conservation),
 		T(test_verify_tamper__hold_state),
 		T(test_verify_tamper__reported_on_reopen_only_by_verify),
