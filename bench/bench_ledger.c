@@ -10,7 +10,11 @@
  *
  * usage: bench_ledger --db PATH [--accounts N] [--journal N] [--window N] [--batch N]
  *                     [--single N] [--durability full|normal|both] [--serve]
- *                     [--measure-reads N]
+ *                     [--cache-size N] [--wal-autocheckpoint N] [--mmap-size MIB]
+ *                     [--statement-records 0|1] [--measure-reads N]
+ *
+ * --statement-records 1 opens the handles with bank_options.statement_records (posting
+ * records kept: faster statement pages, slower postings; docs/performance.md).
  *
  * Without --serve it runs workload.h's phases in order and prints one result line each;
  * with --serve it prefills, then takes commands from the runner (bench_serve).
@@ -49,6 +53,7 @@ typedef struct bench {
 	int cache_size_kib;     /* --cache-size, as bank_options takes it (0: libbank's default) */
 	int wal_autocheckpoint; /* --wal-autocheckpoint (0: SQLite's default) */
 	int mmap_size_mib;      /* --mmap-size (0: none) */
+	int statement_records;  /* --statement-records */
 } bench;
 
 static void fail(const char *what, int rc)
@@ -67,6 +72,7 @@ static void open_bank(bench *s, bank_durability durability)
 	opts.cache_size_kib = s->cache_size_kib;
 	opts.wal_autocheckpoint = s->wal_autocheckpoint;
 	opts.mmap_size_mib = s->mmap_size_mib;
+	opts.statement_records = s->statement_records;
 	s->durability = durability;
 	int rc = bank_open(&s->b, s->path, &opts);
 	if (rc != BANK_OK)
@@ -278,7 +284,7 @@ static void usage(void)
 	fprintf(stderr, "usage: bench_ledger --db PATH [--accounts N] [--journal N] [--window N]\n"
 			"                    [--batch N] [--single N] [--durability full|normal|both] [--serve]\n"
 			"                    [--cache-size N] [--wal-autocheckpoint N] [--mmap-size MIB]\n"
-			"                    [--measure-reads N]\n");
+			"                    [--statement-records 0|1] [--measure-reads N]\n");
 	exit(2);
 }
 
@@ -323,6 +329,8 @@ int main(int argc, char **argv)
 			s.wal_autocheckpoint = (int)arg_long(a, v);
 		else if (!strcmp(a, "--mmap-size"))
 			s.mmap_size_mib = (int)arg_long(a, v);
+		else if (!strcmp(a, "--statement-records"))
+			s.statement_records = (int)arg_long(a, v);
 		else
 			usage();
 	}

@@ -23,8 +23,8 @@
 #
 # usage: bench/scale.sh [--builddir DIR] [--quick] [--accounts N] [--transfers N]
 #                       [--small-accounts N] [--window N] [--batch N] [--cache-size N]
-#                       [--wal-autocheckpoint N] [--mmap-size MIB] [--samples N] [--tmpdir DIR]
-#                       [--keep-log FILE]
+#                       [--wal-autocheckpoint N] [--mmap-size MIB] [--statement-records 0|1]
+#                       [--samples N] [--tmpdir DIR] [--keep-log FILE]
 #
 #   default   1,000,000 accounts, 10,000,000 journal rows (about 45-55 minutes on a
 #             2-vCPU VM, mostly prefills: see docs/performance.md), window 100,000,
@@ -32,6 +32,8 @@
 #             tree may change meanwhile.
 #   --quick   20,000 accounts, 200,000 rows, window 20,000, 200 samples (a minute or two)
 #   e.g.      bench/scale.sh --accounts 100000 --transfers 1000000
+#   --statement-records 1   both libbank runs keep posting records
+#             (bank_options.statement_records: faster statements, slower postings)
 #
 # Environment: BENCH_SCALE_ACCOUNTS, BENCH_SCALE_TRANSFERS set the defaults.
 set -eu
@@ -47,6 +49,7 @@ batch=1000
 cache_size=-32768
 wal_autocheckpoint=1000
 mmap_size=0
+statement_records=0
 samples=1000
 tmpbase=${TMPDIR:-/tmp}
 keep_log=
@@ -63,10 +66,11 @@ while [ $# -gt 0 ]; do
 	--cache-size) cache_size=$2; shift 2 ;;
 	--wal-autocheckpoint) wal_autocheckpoint=$2; shift 2 ;;
 	--mmap-size) mmap_size=$2; shift 2 ;;
+	--statement-records) statement_records=$2; shift 2 ;;
 	--samples) samples=$2; shift 2 ;;
 	--tmpdir) tmpbase=$2; shift 2 ;;
 	--keep-log) keep_log=$2; shift 2 ;;
-	-h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,39p' "$0"; exit 0 ;;
 	*) echo "scale.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
@@ -110,7 +114,7 @@ echo "libbank scale benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)," \
      "on $(uname -n): $(nproc) cpus, SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)"
 echo "accounts=$accounts small_accounts=$small journal=$transfers window=$window batch=$batch" \
      "cache_size=$cache_size wal_autocheckpoint=$wal_autocheckpoint mmap_size_mib=$mmap_size" \
-     "samples=$samples;" \
+     "statement_records=$statement_records samples=$samples;" \
      "WAL, synchronous FULL, default page size"
 
 # run NAME PROGRAM ARGS...: one program on a fresh file; tags its output lines with NAME.
@@ -140,8 +144,8 @@ begin=$(date +%s)
 {
 	run bare "$floor" --mode bare --accounts "$accounts" $common
 	run statement "$floor" --mode statement --accounts "$accounts" $common
-	run libbank "$ledger" --accounts "$accounts" --measure-reads "$samples" $common
-	run libbank_small "$ledger" --accounts "$small" --measure-reads "$samples" $common
+	run libbank "$ledger" --accounts "$accounts" --measure-reads "$samples" --statement-records "$statement_records" $common
+	run libbank_small "$ledger" --accounts "$small" --measure-reads "$samples" --statement-records "$statement_records" $common
 }
 [ -z "$keep_log" ] || cp "$log" "$keep_log"
 

@@ -30,7 +30,8 @@ static size_t options_size(unsigned int version)
 {
 	switch (version) {
 	case 1: return offsetof(bank_options, no_create) + sizeof(int);
-	case 2: return sizeof(bank_options);
+	case 2: return offsetof(bank_options, mmap_size_mib) + sizeof(int);
+	case 3: return sizeof(bank_options);
 	default: return 0;
 	}
 }
@@ -94,6 +95,8 @@ int bank_open(bank **out, const char *path, const bank_options *opts)
 		return bank__err(BANK_EINVAL, "wal_autocheckpoint is negative");
 	if (opts->mmap_size_mib < 0 || opts->mmap_size_mib > MMAP_MIB_MAX)
 		return bank__err(BANK_EINVAL, "mmap_size_mib %d is outside 0..%d", opts->mmap_size_mib, MMAP_MIB_MAX);
+	if (opts->statement_records != 0 && opts->statement_records != 1)
+		return bank__err(BANK_EINVAL, "statement_records %d is neither 0 nor 1", opts->statement_records);
 	if (sodium_init() < 0)
 		return bank__err(BANK_EIO, "libsodium failed to initialize");
 	bank__tz *tz = NULL;
@@ -114,6 +117,7 @@ int bank_open(bank **out, const char *path, const bank_options *opts)
 	}
 	b->memory = strcmp(path, ":memory:") == 0;
 	b->durability = opts->durability;
+	b->statement_records = opts->statement_records != 0;
 	b->busy_timeout_ms = opts->busy_timeout_ms;
 	b->clock = opts->clock;
 	b->clock_ctx = opts->clock_ctx;

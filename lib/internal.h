@@ -232,6 +232,7 @@ struct bank {
 	struct sqlite3 *db;
 	char *path;
 	bool memory;
+	bool statement_records; /* bank_options.statement_records: postings keep posting records */
 	bank_durability durability;
 	int busy_timeout_ms;
 	bank__tz *tz; /* the bank's time zone (tz.c), owned; never NULL once open */

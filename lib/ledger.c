@@ -411,7 +411,9 @@ static int update_account(bank *b, const struct acct *a, int64_t balance, int64_
 	int64_t postings = a->postings + (rec != NULL);
 	unsigned char blob[sizeof a->recent + BANK__PREC_MAX];
 	size_t len = 0;
-	bool known = a->recent_known, block = rec != NULL && postings % BANK__HISTORY_BLOCK == 0;
+	/* Records are kept only where every posting since the block's start kept them. */
+	bool known = b->statement_records && a->recent_known;
+	bool block = rec != NULL && postings % BANK__HISTORY_BLOCK == 0;
 	if (rec != NULL && known) {
 		memcpy(blob, a->recent, a->recent_len);
 		len = a->recent_len + bank__prec_encode(rec, blob + a->recent_len);
@@ -425,7 +427,7 @@ static int update_account(bank *b, const struct acct *a, int64_t balance, int64_
 		bank__q_blob(q, 3, known ? blob : NULL, len);
 		if ((rc = bank__q_exec(q)) != BANK_OK)
 			return rc;
-		known = true; /* a new block starts: its records so far are none */
+		known = b->statement_records; /* a new block starts: its records so far are none */
 		len = 0;
 	}
 	if (rec == NULL) {

@@ -5,8 +5,8 @@
  * bank_open(path, opts) returns the handle as an opaque pointer the caller must pass to
  * bank_close() exactly once (the package's Bank does). opts is None or a dict with the
  * fields of bank_options: durability, busy_timeout_ms, timezone, clock, id_seeded,
- * id_seed, no_create, cache_size_kib, wal_autocheckpoint, mmap_size_mib (version is filled
- * in). clock is None or a capsule from
+ * id_seed, no_create, cache_size_kib, wal_autocheckpoint, mmap_size_mib, statement_records
+ * (version is filled in). clock is None or a capsule from
  * bank_py_clock_new(callable): libbank then calls callable() -> int microseconds,
  * taking the GIL for it. bank_options_init(version) returns those defaults as a dict.
  */
@@ -106,7 +106,7 @@ static PyObject *bank_py_clock_new(PyObject *fn)
 %{
 static const char *const bank_py_option_keys[] = {"version", "durability", "busy_timeout_ms", "timezone",
 	"clock", "id_seeded", "id_seed", "no_create", "cache_size_kib", "wal_autocheckpoint",
-	"mmap_size_mib", NULL};
+	"mmap_size_mib", "statement_records", NULL};
 
 /*
  * Fills *o from dict d over the defaults. The time zone is copied into tz (size n) and
@@ -130,7 +130,8 @@ static int bank_py_options(bank_options *o, PyObject *d, char *tz, size_t n, PyO
 	    bank_py_get_int(d, "no_create", &o->no_create) < 0 ||
 	    bank_py_get_int(d, "cache_size_kib", &o->cache_size_kib) < 0 ||
 	    bank_py_get_int(d, "wal_autocheckpoint", &o->wal_autocheckpoint) < 0 ||
-	    bank_py_get_int(d, "mmap_size_mib", &o->mmap_size_mib) < 0)
+	    bank_py_get_int(d, "mmap_size_mib", &o->mmap_size_mib) < 0 ||
+	    bank_py_get_int(d, "statement_records", &o->statement_records) < 0)
 		return -1;
 	o->version = (unsigned int)version;
 	o->durability = (bank_durability)durability;
@@ -170,11 +171,11 @@ static int bank_py_options(bank_options *o, PyObject *d, char *tz, size_t n, PyO
 
 static PyObject *bank_py_options_dict(const bank_options *o)
 {
-	return Py_BuildValue("{s:I,s:i,s:i,s:s,s:O,s:i,s:K,s:i,s:i,s:i,s:i}", "version", o->version, "durability",
+	return Py_BuildValue("{s:I,s:i,s:i,s:s,s:O,s:i,s:K,s:i,s:i,s:i,s:i,s:i}", "version", o->version, "durability",
 		(int)o->durability, "busy_timeout_ms", o->busy_timeout_ms, "timezone", o->timezone,
 		"clock", Py_None, "id_seeded", o->id_seeded, "id_seed", (unsigned long long)o->id_seed,
 		"no_create", o->no_create, "cache_size_kib", o->cache_size_kib, "wal_autocheckpoint",
-		o->wal_autocheckpoint, "mmap_size_mib", o->mmap_size_mib);
+		o->wal_autocheckpoint, "mmap_size_mib", o->mmap_size_mib, "statement_records", o->statement_records);
 }
 %}
 

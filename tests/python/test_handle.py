@@ -11,7 +11,7 @@ import pytest
 
 import libbank
 
-from bankhelpers import T0, Clock
+from bankhelpers import T0, Clock, World
 
 UTC = dt.timezone.utc
 
@@ -201,3 +201,26 @@ def test_handle_versions() -> None:
     assert libbank.libversion() == libbank.__version__
     major, minor, patch = (int(x) for x in libbank.__version__.split("."))
     assert libbank.libversion_number() == major * 1000000 + minor * 1000 + patch
+
+
+def test_handle_open__statement_records(world: World) -> None:
+    """A handle keeping posting records answers statements exactly as one without."""
+    p = str(world.path)
+    with libbank.open(p, statement_records=True, id_seed=11) as rec:
+        for i in range(40):  # crosses two history blocks of each account
+            rec.transfer(world.a, world.b, 1, memo="rent" if i % 5 == 0 else None)
+            if i % 7 == 0:
+                rec.deposit(world.b, 2, id=f"dep-{i}")
+        with_records = [list(rec.statement(n, page_size=7)) for n in (world.a, world.b)]
+    con = sqlite3.connect(p)
+    try:
+        known = con.execute(
+            "SELECT count(*) FROM account WHERE number IN (?, ?) AND recent IS NOT NULL", (world.a, world.b)
+        ).fetchone()[0]
+        blocks = con.execute("SELECT count(*) FROM history WHERE entries IS NOT NULL").fetchone()[0]
+    finally:
+        con.close()
+    assert known == 2 and blocks >= 2
+    without = [list(world.bank.statement(n, page_size=100)) for n in (world.a, world.b)]
+    assert with_records == without
+    assert len(without[0]) == 41 and any(e.memo == "rent" for e in without[0])

@@ -52,7 +52,8 @@ def test_lowlevel_records_are_dicts(h) -> None:  # type: ignore[no-untyped-def]
     opts = c.bank_options_init(c.BANK_OPTIONS_VERSION)
     assert opts["busy_timeout_ms"] == 5000 and opts["durability"] == c.BANK_DURABILITY_FULL
     assert opts["cache_size_kib"] == 0 and opts["wal_autocheckpoint"] == 0 and opts["mmap_size_mib"] == 0
-    assert c.BANK_OPTIONS_VERSION == 2
+    assert opts["statement_records"] == 0
+    assert c.BANK_OPTIONS_VERSION == 3
     v1 = c.bank_options_init(1)
     assert v1["version"] == 1 and v1["busy_timeout_ms"] == 5000
     with pytest.raises(libbank.InvalidArgument):

@@ -103,6 +103,8 @@ struct sqlite3 *fx_sqlite(bank *b)
 
 /* ---- Opening ---- */
 
+int fx_statement_records = 1;
+
 void fx_options(bank_options *o)
 {
 	assert_int_equal(bank_options_init(o, BANK_OPTIONS_VERSION), BANK_OK);
@@ -110,6 +112,7 @@ void fx_options(bank_options *o)
 	o->clock_ctx = NULL;
 	o->id_seeded = 1;
 	o->id_seed = FX_SEED;
+	o->statement_records = fx_statement_records;
 }
 
 bank *fx_open_bare(const char *path, uint64_t seed)

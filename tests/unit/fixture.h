@@ -84,6 +84,9 @@ int fx_teardown(void **state);
 
 /** Options with the fixture clock and seed FX_SEED. */
 void fx_options(bank_options *o);
+/* bank_options.statement_records of the handles the fixture opens: 1 (kept) unless a
+ * test sets it before opening. */
+extern int fx_statement_records;
 /** Opens a bare bank (no data) with fx_options() and @p seed; asserts success. */
 bank *fx_open_bare(const char *path, uint64_t seed);
 /** Closes and reopens the fixture's file-backed bank. */

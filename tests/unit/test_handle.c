@@ -123,6 +123,8 @@ static void test_handle_options__init_defaults(void **state)
 	assert_int_equal(o.cache_size_kib, 0);
 	assert_int_equal(o.wal_autocheckpoint, 0);
 	assert_int_equal(o.mmap_size_mib, 0);
+	assert_int_equal(o.statement_records, 0);
+	assert_int_equal(s.statement_records, 0);
 	assert_int_equal(s.durability, BANK_DURABILITY_FULL);
 	assert_int_equal(s.busy_timeout_ms, 5000);
 }
@@ -166,6 +168,37 @@ static void test_handle_options__cache_and_checkpoint(void **state)
 	o.mmap_size_mib = 1024 * 1024 + 1;
 	assert_int_equal(bank_open(&b, t->path, &o), BANK_EINVAL);
 	assert_null(b);
+	o.mmap_size_mib = 0;
+	o.statement_records = 2;
+	assert_int_equal(bank_open(&b, t->path, &o), BANK_EINVAL);
+	o.statement_records = -1;
+	assert_int_equal(bank_open(&b, t->path, &o), BANK_EINVAL);
+	assert_null(b);
+	o.statement_records = 1;
+	FX_OK(bank_open(&b, t->path, &o));
+	bank_close(b);
+}
+
+/* A version-2 caller's struct ends at mmap_size_mib: statement_records is not read. */
+static void test_handle_options__version_2(void **state)
+{
+	tmp *t = *state;
+	struct {
+		bank_options o;
+		unsigned char guard[64];
+	} v2;
+	memset(&v2, 0xa5, sizeof v2);
+	const size_t v2_size = offsetof(bank_options, mmap_size_mib) + sizeof(int);
+	FX_OK(bank_options_init(&v2.o, 2));
+	assert_int_equal(v2.o.version, 2);
+	assert_int_equal(v2.o.mmap_size_mib, 0);
+	const unsigned char *p = (const unsigned char *)&v2.o;
+	for (size_t i = v2_size; i < sizeof v2.o; i++)
+		assert_int_equal(p[i], 0xa5);
+	/* 0xa5a5a5a5 would be refused as a statement_records value */
+	bank *b = NULL;
+	FX_OK(bank_open(&b, t->path, &v2.o));
+	bank_close(b);
 }
 
 /* A version-1 caller's struct ends at no_create: nothing past it is read or written. */
@@ -1038,6 +1071,7 @@ int main(void)
 		cmocka_unit_test(test_handle_options__init_unknown_version),
 		cmocka_unit_test_setup_teardown(test_handle_options__cache_and_checkpoint, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_options__version_1, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_handle_options__version_2, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_open__bad_options, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_handle_open__memory),
 		cmocka_unit_test(test_handle_open__memory_is_private),

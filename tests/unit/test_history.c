@@ -255,6 +255,55 @@ static void test_history__migrates_v2(void **state)
 	check_all(f->b, &w);
 }
 
+/* The same with a handle that keeps no posting records (the default). */
+static int setup_plain(void **state)
+{
+	fx_statement_records = 0;
+	int rc = fx_setup(state);
+	fx_statement_records = 1;
+	return rc;
+}
+
+static void test_history__matches_journal_plain(void **state)
+{
+	fx *f = *state;
+	struct world w;
+	populate(f, &w);
+	FX_EQ(fx_count(f->b, "SELECT count(*) FROM history WHERE entries IS NOT NULL"), 0);
+	FX_EQ(fx_count(f->b, "SELECT count(*) FROM account WHERE postings > 0 AND recent IS NOT NULL"), 0);
+	check_all(f->b, &w);
+}
+
+/* Two handles on one file, one keeping records and one not, posting in turn: every
+ * answer stays right, and records come back once one handle alone fills a block. */
+static void test_history__mixed_handles(void **state)
+{
+	fx *f = *state;
+	struct world w;
+	populate(f, &w);
+	fx_statement_records = 0;
+	bank *plain = fx_open_bare(f->path, FX_SEED + 7);
+	fx_statement_records = 1;
+	for (int i = 0; i < 6 * BANK__HISTORY_BLOCK; i++)
+		FX_OK(bank_transfer_post(NULL, i % 3 ? f->b : plain, w.accts[i % NACCTS], w.accts[(i + 1) % NACCTS],
+					 1, NULL, NULL));
+	w.t1 = fx_now + FX_SEC;
+	fx_verify_clean(plain);
+	check_all(plain, &w);
+	check_all(f->b, &w);
+	bank_close(plain);
+	for (int i = 0; i < 6 * BANK__HISTORY_BLOCK; i++)
+		FX_OK(bank_transfer_post(NULL, f->b, w.accts[i % NACCTS], w.accts[(i + 1) % NACCTS], 1, NULL, NULL));
+	w.t1 = fx_now + FX_SEC;
+	for (int i = 0; i < NACCTS; i++) { /* each crossed a block with records kept */
+		char sql[128];
+		snprintf(sql, sizeof sql, "SELECT recent IS NOT NULL FROM account WHERE number = '%s'", w.accts[i]);
+		FX_EQ(fx_count(f->b, sql), 1);
+	}
+	fx_verify_clean(f->b);
+	check_all(f->b, &w);
+}
+
 /* Statements read the posting records; without them (NULL: not known) they walk the
  * chain and give the same answers, and the next full block brings the records back. */
 static void test_history__without_records(void **state)
@@ -290,6 +339,14 @@ static void test_history__migrates_v3(void **state)
 	fx *f = *state;
 	struct world w;
 	populate(f, &w);
+	/* one account whose postings end a block, and one whose do not */
+	while (fx_count(f->b, "SELECT postings % 16 FROM account WHERE id = (SELECT min(id) FROM account"
+			      " WHERE kind = 0)") != 0)
+		FX_OK(bank_deposit(NULL, f->b, w.accts[0], 1, NULL, NULL));
+	if (fx_count(f->b, "SELECT postings % 16 FROM account WHERE id = (SELECT max(id) FROM account WHERE kind = 0)") ==
+	    0)
+		FX_OK(bank_deposit(NULL, f->b, w.accts[NACCTS - 1], 1, NULL, NULL));
+	w.t1 = fx_now + FX_SEC;
 	int64_t accounts = fx_count(f->b, "SELECT count(*) FROM account");
 	int64_t unknown = fx_count(f->b, "SELECT count(*) FROM account WHERE postings % 16 <> 0");
 	assert_true(unknown > 0 && unknown < accounts);
@@ -347,6 +404,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_history__matches_journal, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_history__migrates_v2, fx_setup_file, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_history__matches_journal_plain, setup_plain, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_history__mixed_handles, fx_setup_file, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_history__without_records, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_history__migrates_v3, fx_setup_file, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_history__one_row_per_block, fx_setup, fx_teardown),
