@@ -70,7 +70,7 @@ while [ $# -gt 0 ]; do
 	--samples) samples=$2; shift 2 ;;
 	--tmpdir) tmpbase=$2; shift 2 ;;
 	--keep-log) keep_log=$2; shift 2 ;;
-	-h|--help) sed -n '2,39p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,38p' "$0"; exit 0 ;;
 	*) echo "scale.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done

@@ -70,8 +70,8 @@ typedef struct bank_options {
 } bank_options;
 
 /** Static initializer of bank_options with every default. */
-#define BANK_OPTIONS_INIT                                                                            \
-	{                                                                                            \
+#define BANK_OPTIONS_INIT                                                                               \
+	{                                                                                               \
 		BANK_OPTIONS_VERSION, BANK_DURABILITY_FULL, 5000, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0 \
 	}
 

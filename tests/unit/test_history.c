@@ -285,8 +285,8 @@ static void test_history__mixed_handles(void **state)
 	bank *plain = fx_open_bare(f->path, FX_SEED + 7);
 	fx_statement_records = 1;
 	for (int i = 0; i < 6 * BANK__HISTORY_BLOCK; i++)
-		FX_OK(bank_transfer_post(NULL, i % 3 ? f->b : plain, w.accts[i % NACCTS], w.accts[(i + 1) % NACCTS],
-					 1, NULL, NULL));
+		FX_OK(bank_transfer_post(NULL, i % 3 ? f->b : plain, w.accts[i % NACCTS], w.accts[(i + 1) % NACCTS], 1,
+					 NULL, NULL));
 	w.t1 = fx_now + FX_SEC;
 	fx_verify_clean(plain);
 	check_all(plain, &w);
@@ -343,8 +343,8 @@ static void test_history__migrates_v3(void **state)
 	while (fx_count(f->b, "SELECT postings % 16 FROM account WHERE id = (SELECT min(id) FROM account"
 			      " WHERE kind = 0)") != 0)
 		FX_OK(bank_deposit(NULL, f->b, w.accts[0], 1, NULL, NULL));
-	if (fx_count(f->b, "SELECT postings % 16 FROM account WHERE id = (SELECT max(id) FROM account WHERE kind = 0)") ==
-	    0)
+	if (fx_count(f->b,
+		     "SELECT postings % 16 FROM account WHERE id = (SELECT max(id) FROM account WHERE kind = 0)") == 0)
 		FX_OK(bank_deposit(NULL, f->b, w.accts[NACCTS - 1], 1, NULL, NULL));
 	w.t1 = fx_now + FX_SEC;
 	int64_t accounts = fx_count(f->b, "SELECT count(*) FROM account");
