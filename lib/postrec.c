@@ -115,7 +115,7 @@ size_t bank__prec_encode(const bank__prec *r, unsigned char out[BANK__PREC_MAX])
 	n += put(out + n, (uint64_t)r->at);
 	n += put(out + n, (uint64_t)r->amount);
 	/* zigzag: small magnitudes of either sign stay short */
-	n += put(out + n, ((uint64_t)r->balance << 1) ^ (uint64_t)(r->balance >> 63));
+	n += put(out + n, ((uint64_t)r->balance << 1) ^ (r->balance < 0 ? UINT64_MAX : 0));
 	n += put(out + n, r->other);
 	if (!r->journal) {
 		memcpy(out + n, r->uuid, 16);

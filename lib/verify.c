@@ -202,7 +202,8 @@ static int check_link(bank *b, struct ctx *c, const char *object, struct acct *a
 {
 	int64_t seq = rec->seq;
 	unsigned char packed[BANK__PREC_MAX];
-	a->run_hash = fnv1a(a->run_hash, packed, bank__prec_encode(rec, packed));
+	size_t plen = bank__prec_encode(rec, packed);
+	a->run_hash = fnv1a(a->run_hash, packed, plen);
 	int rc = BANK_OK;
 	if (!has_prev || prev != a->run_last_seq)
 		rc = violation(c, "history", object,
