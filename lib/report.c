@@ -244,6 +244,116 @@ static int chain_block(bank *b, int64_t account_id, int64_t pos, int64_t end, in
 	return BANK_OK;
 }
 
+/*
+ * Decodes the posting records of the history block ending at @p end (blob of len
+ * bytes; none when not @p known) and checks that they are a whole block.
+ */
+static int block_decode(int64_t account_id, int64_t end, const void *blob, size_t len, bool known,
+			bank__prec recs[BANK__HISTORY_BLOCK], size_t *n)
+{
+	*n = 0;
+	if (!known)
+		return BANK_OK;
+	int rc = bank__prec_decode(blob, len, recs, BANK__HISTORY_BLOCK, n);
+	if (rc == BANK_OK && (*n != BANK__HISTORY_BLOCK || recs[*n - 1].seq != end))
+		rc = bank__err(BANK_ECORRUPT, "account id %lld: the history block ending at row %lld holds %zu records",
+			       (long long)account_id, (long long)end, *n);
+	return rc;
+}
+
+/* The account's recent posting records (account.recent), checked against its chain's end. */
+static int recent_decode(int64_t account_id, int64_t last_seq, int64_t postings, const void *blob, size_t len,
+			 bank__prec recs[BANK__HISTORY_BLOCK], size_t *n)
+{
+	int rc = bank__prec_decode(blob, len, recs, BANK__HISTORY_BLOCK - 1, n);
+	if (rc == BANK_OK &&
+	    ((int64_t)*n != postings % BANK__HISTORY_BLOCK || (*n > 0 && recs[*n - 1].seq != last_seq)))
+		rc = bank__err(BANK_ECORRUPT, "account id %lld: %zu recent posting records for %lld postings",
+			       (long long)account_id, *n, (long long)postings);
+	return rc;
+}
+
+/*
+ * balance_before from posting records: *done is false when the records it needs are not
+ * known (the caller then walks the chain). The block that holds position seq gives the
+ * last posting before seq; when its first posting is at or after seq, the block before
+ * it does (its last posting); with no block before, there is no posting before seq.
+ */
+static int balance_before_records(bank *b, int64_t account_id, int64_t seq, int64_t *out, bool *done)
+{
+	bank__prec recs[BANK__HISTORY_BLOCK];
+	size_t n = 0, len;
+	bool known = false;
+	*done = false;
+	bank__q *q = bank__q_get(b, "SELECT last_seq, entries FROM history WHERE account_id = ? AND last_seq >= ?"
+				    " ORDER BY last_seq LIMIT 1");
+	if (q == NULL)
+		return bank__last_code();
+	bank__q_int(q, 1, account_id);
+	bank__q_int(q, 2, seq);
+	int rc = bank__q_step(q);
+	if (rc == 1) {
+		const void *blob = bank__q_col_blob(q, 1, &len);
+		known = !bank__q_col_null(q, 1);
+		rc = block_decode(account_id, bank__q_col_int(q, 0), blob, len, known, recs, &n);
+	} else if (rc == 0) {
+		bank__q_reset(q);
+		q = bank__q_get(b, "SELECT last_seq, postings, recent FROM account WHERE id = ?");
+		if (q == NULL)
+			return bank__last_code();
+		bank__q_int(q, 1, account_id);
+		if ((rc = bank__q_step(q)) == 1) {
+			const void *blob = bank__q_col_blob(q, 2, &len);
+			known = !bank__q_col_null(q, 2);
+			rc = known ? recent_decode(account_id, bank__q_col_int(q, 0), bank__q_col_int(q, 1), blob, len,
+						   recs, &n)
+				   : BANK_OK;
+		} else if (rc == 0) {
+			rc = bank__err(BANK_ENOTFOUND, "no account id %lld", (long long)account_id);
+		}
+	}
+	bank__q_reset(q);
+	if (rc < 0 || !known)
+		return rc < 0 ? rc : BANK_OK;
+	for (size_t i = n; i > 0; i--)
+		if (recs[i - 1].seq < seq) {
+			*out = recs[i - 1].balance;
+			*done = true;
+			return BANK_OK;
+		}
+	/* Nothing before seq here: the last posting of the block before, if any. */
+	q = bank__q_get(b, "SELECT last_seq, entries FROM history WHERE account_id = ? AND last_seq < ?"
+			   " ORDER BY last_seq DESC LIMIT 1");
+	if (q == NULL)
+		return bank__last_code();
+	bank__q_int(q, 1, account_id);
+	bank__q_int(q, 2, seq);
+	rc = bank__q_step(q);
+	int64_t prev = 0;
+	if (rc == 1) {
+		prev = bank__q_col_int(q, 0);
+		const void *blob = bank__q_col_blob(q, 1, &len);
+		known = !bank__q_col_null(q, 1);
+		rc = block_decode(account_id, prev, blob, len, known, recs, &n);
+	}
+	bank__q_reset(q);
+	if (rc < 0)
+		return rc;
+	*done = true;
+	if (prev == 0) { /* no block before: no posting before seq */
+		*out = 0;
+		return BANK_OK;
+	}
+	if (known) {
+		*out = recs[n - 1].balance;
+		return BANK_OK;
+	}
+	struct link l;
+	if ((rc = chain_link(b, account_id, prev, &l)) == BANK_OK)
+		*out = l.balance;
+	return rc;
+}
+
 /* The account's balance after its last posting before journal position seq. */
 static int balance_before(bank *b, int64_t account_id, int64_t seq, int64_t *out)
 {
@@ -251,8 +361,13 @@ static int balance_before(bank *b, int64_t account_id, int64_t seq, int64_t *out
 		*out = 0;
 		return BANK_OK;
 	}
+	bool done;
+	int rc = balance_before_records(b, account_id, seq, out, &done);
+	if (rc != BANK_OK || done)
+		return rc;
 	int64_t cur;
-	int rc = chain_end(b, account_id, seq, &cur);
+	rc = chain_end(b, account_id, seq, &cur);
+
 	struct link l = {0, 0, 0};
 	for (int steps = 0; rc == BANK_OK && cur >= seq && cur > 0; steps++) {
 		if (steps > BANK__HISTORY_BLOCK)
@@ -463,11 +578,7 @@ static int block_records(bank *b, const struct acct_info *a, int64_t pos, int64_
 		size_t len;
 		const void *blob = bank__q_col_blob(q, 1, &len);
 		*known = !bank__q_col_null(q, 1);
-		rc = *known ? bank__prec_decode(blob, len, recs, BANK__HISTORY_BLOCK, n) : BANK_OK;
-		if (rc == BANK_OK && *known && (*n != BANK__HISTORY_BLOCK || recs[*n - 1].seq != *end))
-			rc = bank__err(BANK_ECORRUPT,
-				       "account id %lld: the history block ending at row %lld holds %zu records",
-				       (long long)a->id, (long long)*end, *n);
+		rc = block_decode(a->id, *end, blob, len, *known, recs, n);
 		bank__q_reset(q);
 		return rc;
 	}
@@ -476,12 +587,7 @@ static int block_records(bank *b, const struct acct_info *a, int64_t pos, int64_
 		return rc;
 	*end = a->last_seq;
 	*known = a->recent_known;
-	if (*known && (rc = bank__prec_decode(a->recent, a->recent_len, recs, BANK__HISTORY_BLOCK - 1, n)) != BANK_OK)
-		return rc;
-	if (*known && ((int64_t)*n != a->postings % BANK__HISTORY_BLOCK || (*n > 0 && recs[*n - 1].seq != *end)))
-		return bank__err(BANK_ECORRUPT, "account id %lld: %zu recent posting records for %lld postings",
-				 (long long)a->id, *n, (long long)a->postings);
-	return BANK_OK;
+	return *known ? recent_decode(a->id, a->last_seq, a->postings, a->recent, a->recent_len, recs, n) : BANK_OK;
 }
 
 /*

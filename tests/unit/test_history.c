@@ -376,6 +376,48 @@ static void test_history__migrates_v3(void **state)
 	check_all(f->b, &w);
 }
 
+/* Balance as of a time, at every posting of an account that spans whole blocks: before
+ * its first posting (no block before), at each block's first posting (the block before
+ * gives it) and inside blocks and the recent postings; with and without records. */
+static void test_history__balance_at_each_posting(void **state)
+{
+	fx *f = *state;
+	for (int records = 1; records >= 0; records--) {
+		if (!records) { /* strip them: the same answers from the chain */
+			char *err = NULL;
+			if (sqlite3_exec(
+				    fx_sqlite(f->b),
+				    "DROP TRIGGER IF EXISTS history_append_only_u; UPDATE history SET entries = NULL;"
+				    " UPDATE account SET recent = NULL;",
+				    NULL, NULL, &err) != SQLITE_OK)
+				fail_msg("strip: %s", err);
+		}
+		static char a[BANK_ACCOUNT_NUMBER_SIZE];
+		static bank_time at[3 * BANK__HISTORY_BLOCK + 5];
+		if (records) {
+			fx_open_account(f->b, f->customer, FX_USD, a);
+			fx_advance(1);
+			for (int i = 0; i < 3 * BANK__HISTORY_BLOCK + 5; i++) {
+				at[i] = fx_now;
+				FX_OK(bank_deposit(NULL, f->b, a, i + 1, NULL, NULL));
+				FX_OK(bank_deposit(NULL, f->b, f->a1, 1, NULL, NULL)); /* other rows between */
+				fx_advance(1);
+			}
+		}
+		int64_t want = 0;
+		for (int i = 0; i < 3 * BANK__HISTORY_BLOCK + 5; i++) {
+			int64_t got = -1;
+			FX_OK(bank_balance_at(&got, f->b, a, at[i]));
+			FX_EQ(got, want);
+			want += i + 1;
+		}
+		int64_t got = -1;
+		FX_OK(bank_balance_at(&got, f->b, a, fx_now));
+		FX_EQ(got, want);
+		fx_verify_clean(f->b);
+	}
+}
+
 /* Each posting adds one history row per BANK__HISTORY_BLOCK postings of an account, no more. */
 static void test_history__one_row_per_block(void **state)
 {
@@ -408,6 +450,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_history__mixed_handles, fx_setup_file, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_history__without_records, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_history__migrates_v3, fx_setup_file, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_history__balance_at_each_posting, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_history__one_row_per_block, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests_name("history", tests, NULL, NULL);
