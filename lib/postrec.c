@@ -143,8 +143,10 @@ static bool get(const unsigned char **p, const unsigned char *end, uint64_t *v)
 
 int bank__prec_decode(const void *blob, size_t len, bank__prec *out, size_t max, size_t *n)
 {
-	const unsigned char *p = blob, *end = p + len;
 	*n = 0;
+	if (len == 0) /* SQLite gives an empty blob as NULL */
+		return BANK_OK;
+	const unsigned char *p = blob, *end = p + len;
 	while (p < end) {
 		if (*n == max)
 			return bank__err(BANK_ECORRUPT, "posting records: more than %zu in one blob", max);
