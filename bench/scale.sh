@@ -109,6 +109,11 @@ log=$dir/log
 : >"$log"
 
 src=$(cd "$(dirname "$0")/.." && pwd)
+# Run from a copy (as advised above), the script is not in the tree: the build
+# directory knows where its sources are.
+if ! git -C "$src" rev-parse >/dev/null 2>&1 && [ -f "$builddir/meson-info/meson-info.json" ]; then
+	src=$(sed -n 's/.*"source": *"\([^"]*\)".*/\1/p' "$builddir/meson-info/meson-info.json")
+fi
 echo "libbank scale benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)," \
      "source $(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)," \
      "on $(uname -n): $(nproc) cpus, SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)"
