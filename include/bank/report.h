@@ -31,7 +31,10 @@ BANK_EXTERN(int) bank_balance_get(bank_balance *out, bank *b, const char *accoun
 
 /**
  * The posted balance of @p account just before instant @p at (postings at or after
- * @p at excluded). @return BANK_OK, BANK_EINVAL, BANK_ENOTFOUND
+ * @p at excluded). Reads the account's posting records where they are known, else its
+ * posting chain (docs/ledger.md).
+ * @return BANK_OK, BANK_EINVAL, BANK_ENOTFOUND, BANK_ECORRUPT (the account's chain or
+ * records fail their checks; bank_verify() names what is wrong)
  */
 BANK_EXTERN(int) bank_balance_at(int64_t *out, bank *b, const char *account, bank_time at) BANK_WARN_UNUSED;
 
@@ -73,7 +76,11 @@ typedef struct bank_statement {
  * @param until period end (exclusive), or 0 for no end
  * @param limit entries per page, 1..BANK_STATEMENT_LIMIT_MAX (0 means 100)
  * @param after a cursor from a previous page, or NULL
- * @return BANK_OK, BANK_EINVAL (bad cursor, limit or range), BANK_ENOTFOUND
+ * A page reads the account's posting records where they are known (about one row per
+ * 16 entries; see bank_options.statement_records), else one journal row per entry.
+ * @return BANK_OK, BANK_EINVAL (bad cursor, limit or range), BANK_ENOTFOUND,
+ * BANK_ECORRUPT (the account's chain or records fail their checks; bank_verify() names
+ * what is wrong)
  */
 BANK_EXTERN(int) bank_statement_get(bank_statement **out, bank *b, const char *account, bank_time since, bank_time until, size_t limit, const char *after) BANK_WARN_UNUSED;
 
