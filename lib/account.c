@@ -246,20 +246,12 @@ static void numcache_put(bank *b, uint64_t value, int64_t id)
 	numcache_slot(b, value, (uint32_t)id);
 }
 
-static uint64_t number_value(const char *number)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < BANK_ACCOUNT_NUMBER_LEN; i++)
-		v = v * 10 + (uint64_t)(number[i] - '0');
-	return v;
-}
-
 int bank__account_id(bank *b, const char *number, int64_t *id)
 {
 	int rc = bank_account_number_check(number);
 	if (rc != BANK_OK || number == NULL)
 		return rc != BANK_OK ? rc : bank__err(BANK_EINVAL, "account number missing");
-	uint64_t value = number_value(number); /* 12 checked digits */
+	uint64_t value = bank__account_number_value(number); /* 12 checked digits */
 	if (numcache_get(b, value, id))
 		return BANK_OK;
 	bank__q *q = bank__q_get(b, "SELECT id FROM account WHERE number = ?");
@@ -282,17 +274,14 @@ bool bank__account_number_cached(const bank *b, int64_t id, char out[BANK_ACCOUN
 {
 	if (id <= 0 || (size_t)id >= b->numcache.ids || b->numcache.number_of[id] == 0)
 		return false;
-	uint64_t v = b->numcache.number_of[id];
-	for (int i = BANK_ACCOUNT_NUMBER_LEN - 1; i >= 0; i--, v /= 10)
-		out[i] = (char)('0' + v % 10);
-	out[BANK_ACCOUNT_NUMBER_LEN] = '\0';
+	bank__account_number_text(b->numcache.number_of[id], out);
 	return true;
 }
 
 void bank__account_number_remember(bank *b, int64_t id, const char *number)
 {
 	if (bank_account_number_check(number) == BANK_OK)
-		numcache_put(b, number_value(number), id);
+		numcache_put(b, bank__account_number_value(number), id);
 }
 
 /* Releases expired holds of one account, in its own write transaction, if there are any. */

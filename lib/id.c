@@ -119,6 +119,11 @@ void bank__uuid7(bank__rng *r, bank_time now, unsigned char last[16], char out[3
 		uuid_increment(u);
 	}
 	memcpy(last, u, 16);
+	bank__uuid_text(u, out);
+}
+
+void bank__uuid_text(const unsigned char u[16], char out[37])
+{
 	static const char hex[] = "0123456789abcdef";
 	char *o = out;
 	for (int i = 0; i < 16; i++) {
@@ -128,6 +133,21 @@ void bank__uuid7(bank__rng *r, bank_time now, unsigned char last[16], char out[3
 		*o++ = hex[u[i] & 15];
 	}
 	*o = '\0';
+}
+
+uint64_t bank__account_number_value(const char *number)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < BANK_ACCOUNT_NUMBER_LEN; i++)
+		v = v * 10 + (uint64_t)(number[i] - '0');
+	return v;
+}
+
+void bank__account_number_text(uint64_t value, char out[BANK_ACCOUNT_NUMBER_SIZE])
+{
+	for (int i = BANK_ACCOUNT_NUMBER_LEN - 1; i >= 0; i--, value /= 10)
+		out[i] = (char)('0' + value % 10);
+	out[BANK_ACCOUNT_NUMBER_LEN] = '\0';
 }
 
 void bank__account_number_make(uint64_t base10, char out[BANK_ACCOUNT_NUMBER_SIZE])

@@ -136,8 +136,14 @@ void bank__rng_reseed(bank__rng *r, uint64_t salt);
 uint64_t bank__rng_u64(bank__rng *r);
 /** A UUIDv7 for time @p now, strictly greater than @p last (36 chars + NUL). */
 void bank__uuid7(bank__rng *r, bank_time now, unsigned char last[16], char out[37]);
+/** The canonical text of a UUID: lowercase hex, dashes after bytes 4, 6, 8 and 10. */
+void bank__uuid_text(const unsigned char u[16], char out[37]);
 /** Computes the 12-digit number for a 10-digit base (check digits appended). */
 void bank__account_number_make(uint64_t base10, char out[BANK_ACCOUNT_NUMBER_SIZE]);
+/** The integer a 12-digit account number spells (its 12 characters must be digits). */
+uint64_t bank__account_number_value(const char *number);
+/** The 12-digit text of an account number's integer value (zero-padded). */
+void bank__account_number_text(uint64_t value, char out[BANK_ACCOUNT_NUMBER_SIZE]);
 
 /* ---- Database (db.c) ---- */
 
@@ -363,6 +369,15 @@ void bank__prec_make(bank__prec *r, int64_t seq, const char *kind, bool debit, c
 size_t bank__prec_encode(const bank__prec *r, unsigned char out[BANK__PREC_MAX]);
 /** Unpacks up to @p max records of ascending seq; BANK_ECORRUPT when malformed. */
 int bank__prec_decode(const void *blob, size_t len, bank__prec *out, size_t max, size_t *n);
+/* Where an account's posting chain ends, and its recent posting records. */
+typedef struct bank__tail {
+	int64_t last_seq, postings; /* the chain's end and length */
+	bool known;                 /* account.recent is known: not NULL, and not too long to be right */
+	size_t len;
+	unsigned char recent[(BANK__HISTORY_BLOCK - 1) * BANK__PREC_MAX];
+} bank__tail;
+/** Fills @p t from a row's columns col (last_seq), col + 1 (postings), col + 2 (recent). */
+void bank__tail_fill(bank__q *q, int col, bank__tail *t);
 /** Checks a product's interest conventions (enum ranges, posting not daily, min >= 0). */
 int bank__interest_check_conventions(bank_day_count dc, bank_balance_method m, bank_period compounding,
 				     bank_period posting, int64_t min_interest_balance);

@@ -56,10 +56,7 @@ struct acct {
 	char status[8];
 	unsigned frozen;
 	int64_t balance, pending, min_balance, overdraft;
-	int64_t last_seq, postings; /* the posting chain's end and length */
-	bool recent_known;          /* account.recent is not NULL */
-	size_t recent_len;
-	unsigned char recent[(BANK__HISTORY_BLOCK - 1) * BANK__PREC_MAX]; /* postrec.c */
+	bank__tail tail; /* the posting chain's end and length, recent posting records */
 };
 
 const char *bank_transfer_status_name(bank_transfer_status status)
@@ -122,16 +119,7 @@ static void acct_fill(bank__q *q, struct acct *a)
 	a->pending = bank__q_col_int(q, 8);
 	a->min_balance = bank__q_col_int(q, 9);
 	a->overdraft = bank__q_col_int(q, 10);
-	a->last_seq = bank__q_col_int(q, 11);
-	a->postings = bank__q_col_int(q, 12);
-	/* A record list that cannot be extended (too long for its count) is treated as not
-	 * known: the next block is written without records, and bank_verify reports it. */
-	size_t n;
-	const void *recent = bank__q_col_blob(q, 13, &n);
-	a->recent_known = !bank__q_col_null(q, 13) && n <= sizeof a->recent;
-	a->recent_len = a->recent_known ? n : 0;
-	if (a->recent_len > 0)
-		memcpy(a->recent, recent, n);
+	bank__tail_fill(q, 11, &a->tail);
 }
 
 static int acct_read(bank__q *q, struct acct *a, const char *what)
@@ -406,50 +394,45 @@ static int apply_balance(const struct acct *a, bool debit, int64_t amount, int64
 static int update_account(bank *b, const struct acct *a, int64_t balance, int64_t pending, bank_time now,
 			  const bank__prec *rec)
 {
-	bank__q *q;
+	unsigned char blob[sizeof a->tail.recent + BANK__PREC_MAX];
+	const unsigned char *recent = a->tail.recent;
+	size_t len = a->tail.len;
+	bool known = a->tail.known;
+	int64_t postings = a->tail.postings;
 	int rc;
-	int64_t postings = a->postings + (rec != NULL);
-	unsigned char blob[sizeof a->recent + BANK__PREC_MAX];
-	size_t len = 0;
-	/* Records are kept only where every posting since the block's start kept them. */
-	bool known = b->statement_records && a->recent_known;
-	bool block = rec != NULL && postings % BANK__HISTORY_BLOCK == 0;
-	if (rec != NULL && known) {
-		memcpy(blob, a->recent, a->recent_len);
-		len = a->recent_len + bank__prec_encode(rec, blob + a->recent_len);
-	}
-	if (block) {
-		q = bank__q_get(b, "INSERT INTO history(account_id, last_seq, entries) VALUES (?, ?, ?)");
-		if (q == NULL)
-			return bank__last_code();
-		bank__q_int(q, 1, a->id);
-		bank__q_int(q, 2, rec->seq);
-		bank__q_blob(q, 3, known ? blob : NULL, len);
-		if ((rc = bank__q_exec(q)) != BANK_OK)
-			return rc;
-		known = b->statement_records; /* a new block starts: its records so far are none */
+	if (rec != NULL) {
+		/* Records are kept only where every posting since the block's start kept them. */
+		known = b->statement_records && a->tail.known;
 		len = 0;
+		if (known) {
+			memcpy(blob, a->tail.recent, a->tail.len);
+			len = a->tail.len + bank__prec_encode(rec, blob + a->tail.len);
+		}
+		recent = blob;
+		if (++postings % BANK__HISTORY_BLOCK == 0) {
+			bank__q *h =
+				bank__q_get(b, "INSERT INTO history(account_id, last_seq, entries) VALUES (?, ?, ?)");
+			if (h == NULL)
+				return bank__last_code();
+			bank__q_int(h, 1, a->id);
+			bank__q_int(h, 2, rec->seq);
+			bank__q_blob(h, 3, known ? blob : NULL, len);
+			if ((rc = bank__q_exec(h)) != BANK_OK)
+				return rc;
+			known = b->statement_records; /* a new block starts: its records so far are none */
+			len = 0;
+		}
 	}
-	if (rec == NULL) {
-		q = bank__q_get(b, "UPDATE account SET balance = ?, pending = ?, last_activity_at = ? WHERE id = ?");
-		if (q == NULL)
-			return bank__last_code();
-		bank__q_int(q, 1, balance);
-		bank__q_int(q, 2, pending);
-		bank__q_int(q, 3, now);
-		bank__q_int(q, 4, a->id);
-		return bank__q_exec(q);
-	}
-	q = bank__q_get(b, "UPDATE account SET balance = ?, pending = ?, last_activity_at = ?, last_seq = ?,"
-			   " postings = ?, recent = ? WHERE id = ?");
+	bank__q *q = bank__q_get(b, "UPDATE account SET balance = ?, pending = ?, last_activity_at = ?, last_seq = ?,"
+				    " postings = ?, recent = ? WHERE id = ?");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, balance);
 	bank__q_int(q, 2, pending);
 	bank__q_int(q, 3, now);
-	bank__q_int(q, 4, rec->seq);
+	bank__q_int(q, 4, rec != NULL ? rec->seq : a->tail.last_seq);
 	bank__q_int(q, 5, postings);
-	bank__q_blob(q, 6, known ? blob : NULL, len);
+	bank__q_blob(q, 6, known ? recent : NULL, len);
 	bank__q_int(q, 7, a->id);
 	return bank__q_exec(q);
 }
@@ -725,8 +708,8 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	if (posted) {
 		bank__q_int(q, 11, dbal);
 		bank__q_int(q, 12, cbal);
-		bank__q_int(q, 15, dr.last_seq);
-		bank__q_int(q, 16, cr.last_seq);
+		bank__q_int(q, 15, dr.tail.last_seq);
+		bank__q_int(q, 16, cr.tail.last_seq);
 	}
 	bank__q_text(q, 13, b->principal);
 	bank__q_int(q, 14, now);

@@ -71,15 +71,7 @@ bool bank__prec_set_id(bank__prec *r, const char *id)
 
 void bank__prec_id(const bank__prec *r, char out[37])
 {
-	static const char hex[] = "0123456789abcdef";
-	char *o = out;
-	for (int i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			*o++ = '-';
-		*o++ = hex[r->uuid[i] >> 4];
-		*o++ = hex[r->uuid[i] & 15];
-	}
-	*o = '\0';
+	bank__uuid_text(r->uuid, out);
 }
 
 void bank__prec_make(bank__prec *r, int64_t seq, const char *kind, bool debit, const char *id, bool memo_or_ref,
@@ -89,9 +81,7 @@ void bank__prec_make(bank__prec *r, int64_t seq, const char *kind, bool debit, c
 	r->at = at;
 	r->amount = amount;
 	r->balance = balance;
-	r->other = 0;
-	for (const char *p = other; *p; p++)
-		r->other = r->other * 10 + (uint64_t)(*p - '0');
+	r->other = bank__account_number_value(other);
 	r->kind = bank__prec_kind(kind);
 	r->debit = debit;
 	r->journal = memo_or_ref || !bank__prec_set_id(r, id);
@@ -180,4 +170,18 @@ int bank__prec_decode(const void *blob, size_t len, bank__prec *out, size_t max,
 		(*n)++;
 	}
 	return BANK_OK;
+}
+
+void bank__tail_fill(bank__q *q, int col, bank__tail *t)
+{
+	t->last_seq = bank__q_col_int(q, col);
+	t->postings = bank__q_col_int(q, col + 1);
+	size_t n;
+	const void *recent = bank__q_col_blob(q, col + 2, &n);
+	/* A list longer than 15 records can be is not known: reads walk the chain, the next
+	 * block is written without records, and bank_verify reports it. */
+	t->known = !bank__q_col_null(q, col + 2) && n <= sizeof t->recent;
+	t->len = t->known ? n : 0;
+	if (t->len > 0)
+		memcpy(t->recent, recent, t->len);
 }

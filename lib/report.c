@@ -23,15 +23,30 @@ static bool debit_normal(int kind)
 	return kind == BANK_ACCOUNT_CASH || kind == BANK_ACCOUNT_INTEREST_EXPENSE;
 }
 
+/* The account's chain end and recent posting records, for callers without its row. */
+static int tail_read(bank *b, int64_t account_id, bank__tail *t)
+{
+	bank__q *q = bank__q_get(b, "SELECT last_seq, postings, recent FROM account WHERE id = ?");
+	if (q == NULL)
+		return bank__last_code();
+	bank__q_int(q, 1, account_id);
+	int rc = bank__q_step(q);
+	if (rc == 1) {
+		bank__tail_fill(q, 0, t);
+		rc = BANK_OK;
+	} else if (rc == 0) {
+		rc = bank__err(BANK_ENOTFOUND, "no account id %lld", (long long)account_id);
+	}
+	bank__q_reset(q);
+	return rc;
+}
+
 struct acct_info {
 	int64_t id;
 	int kind;
 	char currency[BANK_CURRENCY_SIZE];
-	int64_t balance;            /* now: the balance after its last posting */
-	int64_t last_seq, postings; /* the posting chain's end and length */
-	bool recent_known;          /* account.recent is not NULL */
-	size_t recent_len;
-	unsigned char recent[BANK__HISTORY_BLOCK * BANK__PREC_MAX]; /* postrec.c */
+	int64_t balance; /* now: the balance after its last posting */
+	bank__tail tail;
 };
 
 static int acct_info(bank *b, const char *number, struct acct_info *a)
@@ -51,17 +66,8 @@ static int acct_info(bank *b, const char *number, struct acct_info *a)
 		a->kind = (int)bank__q_col_int(q, 1);
 		snprintf(a->currency, sizeof a->currency, "%s", bank__q_col_text(q, 2));
 		a->balance = bank__q_col_int(q, 3);
-		a->last_seq = bank__q_col_int(q, 4);
-		a->postings = bank__q_col_int(q, 5);
-		size_t n;
-		const void *recent = bank__q_col_blob(q, 6, &n);
-		a->recent_known = !bank__q_col_null(q, 6);
-		a->recent_len = n;
+		bank__tail_fill(q, 4, &a->tail);
 		rc = BANK_OK;
-		if (n > sizeof a->recent)
-			rc = bank__err(BANK_ECORRUPT, "account %s: its recent posting records are too long", number);
-		else if (n > 0)
-			memcpy(a->recent, recent, n);
 	} else if (rc == 0) {
 		rc = bank__err(BANK_ENOTFOUND, "no account %s", number);
 	}
@@ -184,37 +190,8 @@ static int chain_link(bank *b, int64_t account_id, int64_t seq, struct link *l)
 }
 
 /*
- * Where a walk back to position pos starts: the last posting of the first history
- * block that ends at or after pos, else the account's last posting (0 when it has none).
- * Every posting of the account at or after pos, up to the result, is then within
- * BANK__HISTORY_BLOCK links of it.
- */
-static int chain_end(bank *b, int64_t account_id, int64_t pos, int64_t *end)
-{
-	bank__q *q = bank__q_get(
-		b, "SELECT last_seq FROM history WHERE account_id = ? AND last_seq >= ? ORDER BY last_seq LIMIT 1");
-	if (q == NULL)
-		return bank__last_code();
-	bank__q_int(q, 1, account_id);
-	bank__q_int(q, 2, pos);
-	int rc = bank__q_step(q);
-	*end = rc == 1 ? bank__q_col_int(q, 0) : 0;
-	bank__q_reset(q);
-	if (rc != 0)
-		return rc < 0 ? rc : BANK_OK;
-	q = bank__q_get(b, "SELECT last_seq FROM account WHERE id = ?");
-	if (q == NULL)
-		return bank__last_code();
-	bank__q_int(q, 1, account_id);
-	rc = bank__q_step(q);
-	*end = rc == 1 ? bank__q_col_int(q, 0) : 0;
-	bank__q_reset(q);
-	return rc < 0 ? rc : BANK_OK;
-}
-
-/*
  * The account's postings after position pos, up to and including end, in ascending
- * order: at most BANK__HISTORY_BLOCK of them when end came from chain_end(pos + 1), with
+ * order: at most BANK__HISTORY_BLOCK of them when end came from block_at(pos + 1), with
  * each one's other account.
  */
 static int chain_block(bank *b, int64_t account_id, int64_t pos, int64_t end, int64_t seqs[BANK__HISTORY_BLOCK],
@@ -262,90 +239,100 @@ static int block_decode(int64_t account_id, int64_t end, const void *blob, size_
 }
 
 /* The account's recent posting records (account.recent), checked against its chain's end. */
-static int recent_decode(int64_t account_id, int64_t last_seq, int64_t postings, const void *blob, size_t len,
-			 bank__prec recs[BANK__HISTORY_BLOCK], size_t *n)
+static int recent_decode(int64_t account_id, const bank__tail *t, bank__prec recs[BANK__HISTORY_BLOCK], size_t *n)
 {
-	int rc = bank__prec_decode(blob, len, recs, BANK__HISTORY_BLOCK - 1, n);
+	int rc = bank__prec_decode(t->recent, t->len, recs, BANK__HISTORY_BLOCK - 1, n);
 	if (rc == BANK_OK &&
-	    ((int64_t)*n != postings % BANK__HISTORY_BLOCK || (*n > 0 && recs[*n - 1].seq != last_seq)))
+	    ((int64_t)*n != t->postings % BANK__HISTORY_BLOCK || (*n > 0 && recs[*n - 1].seq != t->last_seq)))
 		rc = bank__err(BANK_ECORRUPT, "account id %lld: %zu recent posting records for %lld postings",
-			       (long long)account_id, *n, (long long)postings);
+			       (long long)account_id, *n, (long long)t->postings);
 	return rc;
 }
 
 /*
- * balance_before from posting records: *done is false when the records it needs are not
- * known (the caller then walks the chain). The block that holds position seq gives the
- * last posting before seq; when its first posting is at or after seq, the block before
- * it does (its last posting); with no block before, there is no posting before seq.
+ * The block of the account's postings that holds position pos: its end (the last
+ * posting of the first history block that ends at or after pos, else the account's last
+ * posting, 0 when it has none) and, when they are known (*known), its posting records
+ * (history.entries, else account.recent), checked against what the block must hold.
+ * Every posting of the account at or after pos, up to the end, is within
+ * BANK__HISTORY_BLOCK links of it. t is the account's tail, or NULL to read it here
+ * when the block is the tail.
  */
-static int balance_before_records(bank *b, int64_t account_id, int64_t seq, int64_t *out, bool *done)
+static int block_at(bank *b, int64_t account_id, const bank__tail *t, int64_t pos, int64_t *end,
+		    bank__prec recs[BANK__HISTORY_BLOCK], size_t *n, bool *known)
 {
-	bank__prec recs[BANK__HISTORY_BLOCK];
-	size_t n = 0, len;
-	bool known = false;
-	*done = false;
+	*n = 0;
+	*known = false;
 	bank__q *q = bank__q_get(b, "SELECT last_seq, entries FROM history WHERE account_id = ? AND last_seq >= ?"
 				    " ORDER BY last_seq LIMIT 1");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, account_id);
-	bank__q_int(q, 2, seq);
+	bank__q_int(q, 2, pos);
 	int rc = bank__q_step(q);
 	if (rc == 1) {
+		*end = bank__q_col_int(q, 0);
+		size_t len;
 		const void *blob = bank__q_col_blob(q, 1, &len);
-		known = !bank__q_col_null(q, 1);
-		rc = block_decode(account_id, bank__q_col_int(q, 0), blob, len, known, recs, &n);
-	} else if (rc == 0) {
+		*known = !bank__q_col_null(q, 1);
+		rc = block_decode(account_id, *end, blob, len, *known, recs, n);
 		bank__q_reset(q);
-		q = bank__q_get(b, "SELECT last_seq, postings, recent FROM account WHERE id = ?");
-		if (q == NULL)
-			return bank__last_code();
-		bank__q_int(q, 1, account_id);
-		if ((rc = bank__q_step(q)) == 1) {
-			const void *blob = bank__q_col_blob(q, 2, &len);
-			known = !bank__q_col_null(q, 2);
-			rc = known ? recent_decode(account_id, bank__q_col_int(q, 0), bank__q_col_int(q, 1), blob, len,
-						   recs, &n)
-				   : BANK_OK;
-		} else if (rc == 0) {
-			rc = bank__err(BANK_ENOTFOUND, "no account id %lld", (long long)account_id);
-		}
-	}
-	bank__q_reset(q);
-	if (rc < 0 || !known)
-		return rc < 0 ? rc : BANK_OK;
-	for (size_t i = n; i > 0; i--)
-		if (recs[i - 1].seq < seq) {
-			*out = recs[i - 1].balance;
-			*done = true;
-			return BANK_OK;
-		}
-	/* Nothing before seq here: the last posting of the block before, if any. */
-	q = bank__q_get(b, "SELECT last_seq, entries FROM history WHERE account_id = ? AND last_seq < ?"
-			   " ORDER BY last_seq DESC LIMIT 1");
-	if (q == NULL)
-		return bank__last_code();
-	bank__q_int(q, 1, account_id);
-	bank__q_int(q, 2, seq);
-	rc = bank__q_step(q);
-	int64_t prev = 0;
-	if (rc == 1) {
-		prev = bank__q_col_int(q, 0);
-		const void *blob = bank__q_col_blob(q, 1, &len);
-		known = !bank__q_col_null(q, 1);
-		rc = block_decode(account_id, prev, blob, len, known, recs, &n);
+		return rc;
 	}
 	bank__q_reset(q);
 	if (rc < 0)
 		return rc;
-	*done = true;
+	bank__tail own;
+	if (t == NULL) {
+		if ((rc = tail_read(b, account_id, &own)) != BANK_OK)
+			return rc;
+		t = &own;
+	}
+	*end = t->last_seq;
+	*known = t->known;
+	return *known ? recent_decode(account_id, t, recs, n) : BANK_OK;
+}
+
+/*
+ * The balance after the last posting before seq, given the records of the block that
+ * holds seq: the last record before seq; when the block's first posting is at or after
+ * seq, the last posting of the block before it; with no block before, 0.
+ */
+static int balance_before_known(bank *b, int64_t account_id, int64_t seq, const bank__prec *recs, size_t n,
+				int64_t *out)
+{
+	for (size_t i = n; i > 0; i--)
+		if (recs[i - 1].seq < seq) {
+			*out = recs[i - 1].balance;
+			return BANK_OK;
+		}
+	bank__q *q = bank__q_get(b, "SELECT last_seq, entries FROM history WHERE account_id = ? AND last_seq < ?"
+				    " ORDER BY last_seq DESC LIMIT 1");
+	if (q == NULL)
+		return bank__last_code();
+	bank__q_int(q, 1, account_id);
+	bank__q_int(q, 2, seq);
+	int rc = bank__q_step(q);
+	int64_t prev = 0;
+	bool known = false;
+	bank__prec before[BANK__HISTORY_BLOCK];
+	size_t m = 0;
+	if (rc == 1) {
+		prev = bank__q_col_int(q, 0);
+		size_t len;
+		const void *blob = bank__q_col_blob(q, 1, &len);
+		known = !bank__q_col_null(q, 1);
+		rc = block_decode(account_id, prev, blob, len, known, before, &m);
+	}
+	bank__q_reset(q);
+	if (rc < 0)
+		return rc;
 	if (prev == 0) { /* no block before: no posting before seq */
 		*out = 0;
 		return BANK_OK;
 	}
 	if (known) {
-		*out = recs[n - 1].balance;
+		*out = before[m - 1].balance;
 		return BANK_OK;
 	}
 	struct link l;
@@ -354,20 +341,26 @@ static int balance_before_records(bank *b, int64_t account_id, int64_t seq, int6
 	return rc;
 }
 
-/* The account's balance after its last posting before journal position seq. */
-static int balance_before(bank *b, int64_t account_id, int64_t seq, int64_t *out)
+/*
+ * The account's balance after its last posting before journal position seq: from the
+ * posting records of the block that holds seq where they are known, else along the
+ * chain from the block's end. t: the account's tail, or NULL (read when needed).
+ */
+static int balance_before(bank *b, int64_t account_id, const bank__tail *t, int64_t seq, int64_t *out)
 {
 	if (seq <= 1) { /* before the first journal row: nothing to walk */
 		*out = 0;
 		return BANK_OK;
 	}
-	bool done;
-	int rc = balance_before_records(b, account_id, seq, out, &done);
-	if (rc != BANK_OK || done)
-		return rc;
+	bank__prec recs[BANK__HISTORY_BLOCK];
+	size_t n;
+	bool known;
 	int64_t cur;
-	rc = chain_end(b, account_id, seq, &cur);
-
+	int rc = block_at(b, account_id, t, seq, &cur, recs, &n, &known);
+	if (rc != BANK_OK)
+		return rc;
+	if (known)
+		return balance_before_known(b, account_id, seq, recs, n, out);
 	struct link l = {0, 0, 0};
 	for (int steps = 0; rc == BANK_OK && cur >= seq && cur > 0; steps++) {
 		if (steps > BANK__HISTORY_BLOCK)
@@ -392,7 +385,7 @@ int bank__balance_before_time(bank *b, int64_t account_id, bank_time t, int64_t 
 {
 	int64_t seq;
 	int rc = seq_at(b, t, &seq);
-	return rc == BANK_OK ? balance_before(b, account_id, seq, out) : rc;
+	return rc == BANK_OK ? balance_before(b, account_id, NULL, seq, out) : rc;
 }
 
 int bank_balance_at(int64_t *out, bank *b, const char *account, bank_time at)
@@ -410,7 +403,7 @@ int bank_balance_at(int64_t *out, bank *b, const char *account, bank_time at)
 	if ((rc = bank__tx_begin_read(b)) != BANK_OK)
 		return rc;
 	if ((rc = acct_info(b, account, &a)) == BANK_OK && (rc = seq_at(b, at, &seq)) == BANK_OK)
-		rc = balance_before(b, a.id, seq, out);
+		rc = balance_before(b, a.id, &a.tail, seq, out);
 	bank__tx_rollback(b);
 	return rc;
 }
@@ -527,7 +520,7 @@ static int statement_entry_rec(bank *b, bank_statement *s, const struct acct_inf
 	e->amount = r->debit == debit_normal(a->kind) ? r->amount : -r->amount;
 	e->balance_after = r->balance;
 	char text[40];
-	snprintf(text, sizeof text, "%012llu", (unsigned long long)r->other);
+	bank__account_number_text(r->other, text);
 	e->counterparty = bank__strdup(text);
 	if (!r->journal) {
 		bank__prec_id(r, text);
@@ -556,41 +549,6 @@ static int statement_entry_rec(bank *b, bank_statement *s, const struct acct_inf
 }
 
 /*
- * The block of the account's postings that holds position pos: its end (the last
- * posting of the first history block that ends at or after pos, else the account's last
- * posting) and, when they are known, its posting records (*known; from history.entries,
- * else from account.recent). Records are checked against what the block must hold.
- */
-static int block_records(bank *b, const struct acct_info *a, int64_t pos, int64_t *end,
-			 bank__prec recs[BANK__HISTORY_BLOCK], size_t *n, bool *known)
-{
-	*n = 0;
-	*known = false;
-	bank__q *q = bank__q_get(b, "SELECT last_seq, entries FROM history WHERE account_id = ? AND last_seq >= ?"
-				    " ORDER BY last_seq LIMIT 1");
-	if (q == NULL)
-		return bank__last_code();
-	bank__q_int(q, 1, a->id);
-	bank__q_int(q, 2, pos);
-	int rc = bank__q_step(q);
-	if (rc == 1) {
-		*end = bank__q_col_int(q, 0);
-		size_t len;
-		const void *blob = bank__q_col_blob(q, 1, &len);
-		*known = !bank__q_col_null(q, 1);
-		rc = block_decode(a->id, *end, blob, len, *known, recs, n);
-		bank__q_reset(q);
-		return rc;
-	}
-	bank__q_reset(q);
-	if (rc < 0)
-		return rc;
-	*end = a->last_seq;
-	*known = a->recent_known;
-	return *known ? recent_decode(a->id, a->last_seq, a->postings, a->recent, a->recent_len, recs, n) : BANK_OK;
-}
-
-/*
  * The account's postings with lo < seq < hi, ascending, at most limit, read block by
  * block: from the block's posting records when they are known, else along the chain;
  * s->next is set when more remain.
@@ -604,7 +562,7 @@ static int statement_read(bank *b, bank_statement *s, const struct acct_info *a,
 	int rc = BANK_OK;
 	for (int64_t pos = lo; !more && !past;) {
 		int64_t end;
-		if ((rc = block_records(b, a, pos + 1, &end, recs, &n, &known)) != BANK_OK)
+		if ((rc = block_at(b, a->id, &a->tail, pos + 1, &end, recs, &n, &known)) != BANK_OK)
 			return rc;
 		if (end <= pos)
 			break;
@@ -675,8 +633,8 @@ int bank_statement_get(bank_statement **out, bank *b, const char *account, bank_
 		goto done;
 	/* A period open at the end closes on the account's balance (that of its last posting). */
 	s->closing_balance = a.balance;
-	if ((rc = balance_before(b, a.id, lo, &s->opening_balance)) != BANK_OK ||
-	    (hi != INT64_MAX && (rc = balance_before(b, a.id, hi, &s->closing_balance)) != BANK_OK))
+	if ((rc = balance_before(b, a.id, &a.tail, lo, &s->opening_balance)) != BANK_OK ||
+	    (hi != INT64_MAX && (rc = balance_before(b, a.id, &a.tail, hi, &s->closing_balance)) != BANK_OK))
 		goto done;
 	/* lo is the first position inside the period; pages start after the cursor. */
 	rc = statement_read(b, s, &a, cursor > lo - 1 ? cursor : lo - 1, hi, limit);

@@ -179,48 +179,45 @@ static void test_handle_options__cache_and_checkpoint(void **state)
 	bank_close(b);
 }
 
-/* A version-2 caller's struct ends at mmap_size_mib: statement_records is not read. */
-static void test_handle_options__version_2(void **state)
+/*
+ * An older caller's struct, of version @p version and @p size bytes, followed by bytes
+ * it does not have: bank_options_init() writes none of them and bank_open() reads none
+ * (their 0xa5 filler would be a negative cache size or an unknown statement_records).
+ * Returns the handle opened with it.
+ */
+static bank *open_older(const tmp *t, unsigned int version, size_t size, bank_options *o)
 {
-	tmp *t = *state;
 	struct {
 		bank_options o;
 		unsigned char guard[64];
-	} v2;
-	memset(&v2, 0xa5, sizeof v2);
-	const size_t v2_size = offsetof(bank_options, mmap_size_mib) + sizeof(int);
-	FX_OK(bank_options_init(&v2.o, 2));
-	assert_int_equal(v2.o.version, 2);
-	assert_int_equal(v2.o.mmap_size_mib, 0);
-	const unsigned char *p = (const unsigned char *)&v2.o;
-	for (size_t i = v2_size; i < sizeof v2.o; i++)
+	} older;
+	memset(&older, 0xa5, sizeof older);
+	FX_OK(bank_options_init(&older.o, version));
+	assert_int_equal(older.o.version, version);
+	const unsigned char *p = (const unsigned char *)&older.o;
+	for (size_t i = size; i < sizeof older.o; i++)
 		assert_int_equal(p[i], 0xa5);
-	/* 0xa5a5a5a5 would be refused as a statement_records value */
 	bank *b = NULL;
-	FX_OK(bank_open(&b, t->path, &v2.o));
+	FX_OK(bank_open(&b, t->path, &older.o));
+	*o = older.o;
+	return b;
+}
+
+/* A version-2 caller's struct ends at mmap_size_mib: statement_records is not read. */
+static void test_handle_options__version_2(void **state)
+{
+	bank_options o;
+	bank *b = open_older(*state, 2, offsetof(bank_options, mmap_size_mib) + sizeof(int), &o);
+	assert_int_equal(o.mmap_size_mib, 0);
 	bank_close(b);
 }
 
 /* A version-1 caller's struct ends at no_create: nothing past it is read or written. */
 static void test_handle_options__version_1(void **state)
 {
-	tmp *t = *state;
-	struct {
-		bank_options o;
-		unsigned char guard[64];
-	} v1;
-	memset(&v1, 0xa5, sizeof v1);
-	const size_t v1_size = offsetof(bank_options, no_create) + sizeof(int);
-	FX_OK(bank_options_init(&v1.o, 1));
-	assert_int_equal(v1.o.version, 1);
-	assert_int_equal(v1.o.busy_timeout_ms, 5000);
-	/* the bytes a version-1 struct does not have are untouched */
-	const unsigned char *p = (const unsigned char *)&v1.o;
-	for (size_t i = v1_size; i < sizeof v1.o; i++)
-		assert_int_equal(p[i], 0xa5);
-	/* and bank_open ignores them (0xa5a5a5a5 would be a negative cache size) */
-	bank *b = NULL;
-	FX_OK(bank_open(&b, t->path, &v1.o));
+	bank_options o;
+	bank *b = open_older(*state, 1, offsetof(bank_options, no_create) + sizeof(int), &o);
+	assert_int_equal(o.busy_timeout_ms, 5000);
 	FX_EQ(fx_count(b, "PRAGMA cache_size"), -32768);
 	bank_close(b);
 }

@@ -201,6 +201,31 @@ static void check_all(bank *b, const struct world *w)
 	}
 }
 
+/* Forgets every posting record (NULL: not known), as a v3 file or a plain handle has it. */
+static void strip_records(bank *b)
+{
+	char *err = NULL;
+	if (sqlite3_exec(fx_sqlite(b),
+			 "DROP TRIGGER IF EXISTS history_append_only_u; UPDATE history SET entries = NULL;"
+			 " UPDATE account SET recent = NULL;",
+			 NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("strip: %s", err);
+}
+
+/* Closes the fixture's handle, runs @p sql on the file and opens it again (migrating). */
+static void downgrade_and_reopen(fx *f, const char *sql)
+{
+	bank_close(f->b);
+	f->b = NULL;
+	sqlite3 *db = NULL;
+	char *err = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("downgrade: %s", err);
+	sqlite3_close(db);
+	f->b = fx_open_bare(f->path, FX_SEED + 1);
+}
+
 static void test_history__matches_journal(void **state)
 {
 	fx *f = *state;
@@ -224,17 +249,7 @@ static void test_history__migrates_v2(void **state)
 	int64_t history = fx_count(f->b, "SELECT count(*) FROM history");
 	int64_t postings = fx_count(f->b, "SELECT sum(postings) FROM account");
 	int64_t chained = fx_count(f->b, "SELECT count(*) FROM transfer WHERE debit_prev IS NOT NULL");
-	bank_close(f->b);
-	f->b = NULL;
-
-	sqlite3 *db = NULL;
-	char *err = NULL;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, FX_DOWNGRADE_V3, NULL, NULL, &err) != SQLITE_OK)
-		fail_msg("downgrade: %s", err);
-	sqlite3_close(db);
-
-	f->b = fx_open_bare(f->path, FX_SEED + 1);
+	downgrade_and_reopen(f, FX_DOWNGRADE_V3);
 	FX_EQ(fx_count(f->b, "PRAGMA user_version"), bank_schema_version());
 	FX_EQ(fx_count(f->b, "SELECT count(*) FROM history"), history);
 	FX_EQ(fx_count(f->b, "SELECT sum(postings) FROM account"), postings);
@@ -313,12 +328,7 @@ static void test_history__without_records(void **state)
 	populate(f, &w);
 	FX_EQ(fx_count(f->b, "SELECT count(*) FROM account WHERE recent IS NULL"), 0);
 	FX_EQ(fx_count(f->b, "SELECT count(*) FROM history WHERE entries IS NULL"), 0);
-	char *err = NULL;
-	if (sqlite3_exec(fx_sqlite(f->b),
-			 "DROP TRIGGER history_append_only_u; UPDATE history SET entries = NULL;"
-			 " UPDATE account SET recent = NULL;",
-			 NULL, NULL, &err) != SQLITE_OK)
-		fail_msg("strip: %s", err);
+	strip_records(f->b);
 	fx_verify_clean(f->b);
 	check_all(f->b, &w);
 	/* an account's first full block after that is still without records (its first
@@ -350,16 +360,7 @@ static void test_history__migrates_v3(void **state)
 	int64_t accounts = fx_count(f->b, "SELECT count(*) FROM account");
 	int64_t unknown = fx_count(f->b, "SELECT count(*) FROM account WHERE postings % 16 <> 0");
 	assert_true(unknown > 0 && unknown < accounts);
-	bank_close(f->b);
-	f->b = NULL;
-	sqlite3 *db = NULL;
-	char *err = NULL;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, FX_DOWNGRADE_V4, NULL, NULL, &err) != SQLITE_OK)
-		fail_msg("downgrade: %s", err);
-	sqlite3_close(db);
-
-	f->b = fx_open_bare(f->path, FX_SEED + 1);
+	downgrade_and_reopen(f, FX_DOWNGRADE_V4);
 	FX_EQ(fx_count(f->b, "PRAGMA user_version"), bank_schema_version());
 	FX_EQ(fx_count(f->b, "SELECT count(*) FROM account WHERE recent IS NULL"), unknown);
 	FX_EQ(fx_count(f->b, "SELECT count(*) FROM account WHERE recent = X''"), accounts - unknown);
@@ -383,15 +384,8 @@ static void test_history__balance_at_each_posting(void **state)
 {
 	fx *f = *state;
 	for (int records = 1; records >= 0; records--) {
-		if (!records) { /* strip them: the same answers from the chain */
-			char *err = NULL;
-			if (sqlite3_exec(
-				    fx_sqlite(f->b),
-				    "DROP TRIGGER IF EXISTS history_append_only_u; UPDATE history SET entries = NULL;"
-				    " UPDATE account SET recent = NULL;",
-				    NULL, NULL, &err) != SQLITE_OK)
-				fail_msg("strip: %s", err);
-		}
+		if (!records) /* the same answers from the chain */
+			strip_records(f->b);
 		static char a[BANK_ACCOUNT_NUMBER_SIZE];
 		static bank_time at[3 * BANK__HISTORY_BLOCK + 5];
 		if (records) {
