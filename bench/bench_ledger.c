@@ -24,7 +24,10 @@
  * N random accounts, once when the journal first holds at least 100,000 rows (the
  * prefill is split there; the transfers drawn are the same) and once at the end. Prints
  *   reads journal=... accounts=... samples=... statement_us=... page2_us=... balance_us=...
- * with the mean microseconds per call.
+ *         short_us=... short_entries=...
+ * with the mean microseconds per call. short_us is the account's first page of at most
+ * 16 entries (SHORT_PAGE): a page of the same length at every journal size, so that a
+ * bank can be compared with itself as its journal grows.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -144,11 +147,13 @@ static void run_single(bench *s, long n)
 /* --measure-reads: mean microseconds of one statement page (limit 100), the page after
  * it, and one balance, over s->measure_reads random accounts (own generator, so the
  * workload's sequence is unchanged). */
+#define SHORT_PAGE 16
+
 static void measure_reads(bench *s)
 {
 	bench_rng r = {BENCH_SEED ^ (uint64_t)s->rows};
-	double t_page = 0, t_page2 = 0, t_bal = 0;
-	long pages2 = 0, entries = 0, entries2 = 0;
+	double t_page = 0, t_page2 = 0, t_bal = 0, t_short = 0;
+	long pages2 = 0, entries = 0, entries2 = 0, entries_short = 0;
 	for (long i = 0; i < s->measure_reads; i++) {
 		const char *acct = s->numbers[bench_rng_next(&r) % (uint64_t)s->accounts];
 		bank_statement *st = NULL;
@@ -177,12 +182,26 @@ static void measure_reads(bench *s)
 		if (rc != BANK_OK)
 			fail("bank_balance_get", rc);
 	}
+	/* A page of the same length at every journal size, the first SHORT_PAGE entries, over
+	 * other accounts (its own generator) so that the pages above have not warmed them. */
+	bench_rng r2 = {BENCH_SEED ^ (uint64_t)s->rows ^ UINT64_C(0x5bd1e995)};
+	for (long i = 0; i < s->measure_reads; i++) {
+		const char *acct = s->numbers[bench_rng_next(&r2) % (uint64_t)s->accounts];
+		bank_statement *st = NULL;
+		double t0 = bench_now();
+		int rc = bank_statement_get(&st, s->b, acct, 0, 0, SHORT_PAGE, NULL);
+		t_short += bench_now() - t0;
+		if (rc != BANK_OK)
+			fail("bank_statement_get (short)", rc);
+		entries_short += (long)st->count;
+		bank_statement_free(st);
+	}
 	long n = s->measure_reads;
 	printf("reads journal=%ld accounts=%ld samples=%ld statement_us=%.1f page_entries=%.1f page2_us=%.1f "
-	       "page2_samples=%ld page2_entries=%.1f balance_us=%.1f\n",
+	       "page2_samples=%ld page2_entries=%.1f balance_us=%.1f short_us=%.1f short_entries=%.1f\n",
 	       s->rows, s->accounts, n, t_page * 1e6 / (double)n, (double)entries / (double)n,
 	       pages2 ? t_page2 * 1e6 / (double)pages2 : 0.0, pages2, pages2 ? (double)entries2 / (double)pages2 : 0.0,
-	       t_bal * 1e6 / (double)n);
+	       t_bal * 1e6 / (double)n, t_short * 1e6 / (double)n, (double)entries_short / (double)n);
 	fflush(stdout);
 }
 

@@ -7,6 +7,8 @@
 #   floor --mode statement   the same
 #   bench_ledger             the same, with --measure-reads
 #   bench_ledger             SMALL accounts (10,000), the same journal, --measure-reads
+#   floor --mode bare        SMALL accounts, the same journal
+#   floor --mode statement   SMALL accounts, the same journal
 # Each prefills untimed (workload.h: one deposit per account, then random-pair transfers
 # in batches), then posts the last WINDOW transfers timed, BATCH per commit, durability
 # FULL. TRANSFERS counts journal rows, the setup deposits included.
@@ -15,10 +17,15 @@
 #   - batched transfers/s at the end size for libbank and both floors, and the ratios
 #   - libbank's batched transfers/s at ACCOUNTS accounts against SMALL accounts
 #     (same journal size)
+#   - the same comparison with both floors at SMALL accounts: the journal's size
+#     without the cost of a million random account pages per commit
 #   - the mean time of one statement page (limit 100; the first page, and the page after
 #     it by cursor when the account has one) and of one balance, over SAMPLES random
 #     accounts, at the end size against the same at 100,000 journal rows (measured in
 #     the SMALL run when its journal passes 100,000 rows); goal: within 2x
+#   - the same for a short page (the first 16 entries, the same length at every size):
+#     the SMALL bank at the end size against itself at 100,000 rows, and the large bank
+#     against the SMALL one
 #   - the peak resident memory (ru_maxrss, /usr/bin/time %M) of each program
 #
 # usage: bench/scale.sh [--builddir DIR] [--quick] [--accounts N] [--transfers N]
@@ -26,7 +33,7 @@
 #                       [--wal-autocheckpoint N] [--mmap-size MIB] [--statement-records 0|1]
 #                       [--samples N] [--tmpdir DIR] [--keep-log FILE]
 #
-#   default   1,000,000 accounts, 10,000,000 journal rows (about 45-55 minutes on a
+#   default   1,000,000 accounts, 10,000,000 journal rows (about 60-75 minutes on a
 #             2-vCPU VM, mostly prefills: see docs/performance.md), window 100,000,
 #             batch 1,000. The shell reads this script as it runs: run a copy if the
 #             tree may change meanwhile.
@@ -70,7 +77,7 @@ while [ $# -gt 0 ]; do
 	--samples) samples=$2; shift 2 ;;
 	--tmpdir) tmpbase=$2; shift 2 ;;
 	--keep-log) keep_log=$2; shift 2 ;;
-	-h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,45p' "$0"; exit 0 ;;
 	*) echo "scale.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
@@ -151,6 +158,8 @@ begin=$(date +%s)
 	run statement "$floor" --mode statement --accounts "$accounts" $common
 	run libbank "$ledger" --accounts "$accounts" --measure-reads "$samples" --statement-records "$statement_records" $common
 	run libbank_small "$ledger" --accounts "$small" --measure-reads "$samples" --statement-records "$statement_records" $common
+	run bare_small "$floor" --mode bare --accounts "$small" $common
+	run statement_small "$floor" --mode statement --accounts "$small" $common
 }
 [ -z "$keep_log" ] || cp "$log" "$keep_log"
 
@@ -170,6 +179,7 @@ $2 == "reads" {
 	rj[k] = field($0, "journal"); rs[k] = field($0, "statement_us"); rp[k] = field($0, "page2_us")
 	rpn[k] = field($0, "page2_samples"); rb[k] = field($0, "balance_us")
 	re_[k] = field($0, "page_entries"); re2[k] = field($0, "page2_entries")
+	rsh[k] = field($0, "short_us"); rshn[k] = field($0, "short_entries")
 }
 $2 ~ /^maxrss_kib=/ { rss[$1] = field($0, "maxrss_kib"); wall[$1] = field($0, "wall") }
 END {
@@ -180,6 +190,12 @@ END {
 		printf "%-14s %-18s %10d %12.2f\n", im[i], jb[im[i]] "-" ja[im[i]], tps[im[i]], ratio(tps["libbank"], tps[im[i]])
 	printf "\nlibbank at %s accounts / at %s accounts (same journal): %.2f (%d / %d tps)\n", \
 	       accounts, small, ratio(tps["libbank"], tps["libbank_small"]), tps["libbank"], tps["libbank_small"]
+	printf "\nthe same at %s accounts\n", small
+	printf "%-16s %-18s %10s %12s\n", "program", "journal rows", "tps", "libbank/this"
+	split("libbank_small bare_small statement_small", is, " ")
+	for (i = 1; i <= 3; i++)
+		printf "%-16s %-18s %10d %12.2f\n", is[i], jb[is[i]] "-" ja[is[i]], tps[is[i]], \
+		       ratio(tps["libbank_small"], tps[is[i]])
 
 	# Reads: the small run measured first at 100,000 rows; the large run at the end.
 	base = "libbank_small" SUBSEP 1; end_ = "libbank" SUBSEP nreads["libbank"]
@@ -197,10 +213,23 @@ END {
 	pe = ratio(rs[end_], re_[end_]); pb = ratio(rs[base], re_[base])
 	printf "per statement entry: %.1f us at %s rows, %.1f us at %s rows: %.2fx\n", pe, rj[end_], pb, rj[base], \
 	       ratio(pe, pb)
+	# A page of the same length (at most 16 entries) everywhere: the same bank as its
+	# journal grows, and the large bank against the small one.
+	sm_end = "libbank_small" SUBSEP nreads["libbank_small"]
+	printf "\nshort page (the first 16 entries), mean us (entries)\n"
+	for (p in nreads) for (j = 1; j <= nreads[p]; j++) {
+		k = p SUBSEP j
+		printf "%-14s %-9s %-12s %9.1f (%4.1f)\n", p, (p == "libbank" ? accounts : small), rj[k], rsh[k], rshn[k]
+	}
+	r1 = ratio(rsh[sm_end], rsh[base]); r2 = ratio(rsh[end_], rsh[base])
+	printf "short page, %s accounts at %s rows / at %s rows (the same bank): %.2fx: %s\n", small, rj[sm_end], \
+	       rj[base], r1, (r1 <= 2 ? "within 2x" : "NOT within 2x")
+	printf "short page, %s accounts at %s rows / %s accounts at %s rows: %.2fx: %s\n", accounts, rj[end_], \
+	       small, rj[base], r2, (r2 <= 2 ? "within 2x" : "NOT within 2x")
 
 	printf "\npeak resident memory (ru_maxrss) and wall time of each program (setup and prefill included)\n"
-	split("bare statement libbank libbank_small", pr, " ")
-	for (i = 1; i <= 4; i++)
+	split("bare statement libbank libbank_small bare_small statement_small", pr, " ")
+	for (i = 1; i <= 6; i++)
 		printf "%-14s %8.1f MiB %8d s\n", pr[i], rss[pr[i]] / 1024, wall[pr[i]]
 	if (refused != "") printf "warning: refused transfers in:%s\n", refused
 	printf "\n%d s in all\n", elapsed
