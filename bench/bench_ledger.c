@@ -11,7 +11,11 @@
  * usage: bench_ledger --db PATH [--accounts N] [--journal N] [--window N] [--batch N]
  *                     [--single N] [--durability full|normal|both] [--serve]
  *                     [--cache-size N] [--wal-autocheckpoint N] [--mmap-size MIB]
- *                     [--statement-records 0|1] [--measure-reads N]
+ *                     [--statement-records 0|1] [--measure-reads N] [--checkpointer MS]
+ *
+ * --checkpointer MS opens the handles with BANK_WAL_AUTOCHECKPOINT_OFF and runs a
+ * thread with its own handle that calls bank_checkpoint(PASSIVE) every MS milliseconds
+ * (workload.h); --wal-autocheckpoint is then ignored.
  *
  * --statement-records 1 opens the handles with bank_options.statement_records (posting
  * records kept: faster statement pages, slower postings; docs/performance.md).
@@ -57,6 +61,7 @@ typedef struct bench {
 	int wal_autocheckpoint; /* --wal-autocheckpoint (0: SQLite's default) */
 	int mmap_size_mib;      /* --mmap-size (0: none) */
 	int statement_records;  /* --statement-records */
+	long checkpointer_ms;   /* --checkpointer: 0 for none */
 } bench;
 
 static void fail(const char *what, int rc)
@@ -66,6 +71,13 @@ static void fail(const char *what, int rc)
 	exit(1);
 }
 
+/* --checkpointer: one PASSIVE checkpoint through the thread's own handle. */
+static int ckpt_run(void *ctx)
+{
+	int rc = bank_checkpoint(ctx, BANK_CHECKPOINT_PASSIVE, NULL);
+	return rc == BANK_OK || rc == BANK_EBUSY ? 0 : -1;
+}
+
 static void open_bank(bench *s, bank_durability durability)
 {
 	bank_options opts = BANK_OPTIONS_INIT;
@@ -73,7 +85,7 @@ static void open_bank(bench *s, bank_durability durability)
 	opts.id_seeded = 1;
 	opts.id_seed = BENCH_SEED;
 	opts.cache_size_kib = s->cache_size_kib;
-	opts.wal_autocheckpoint = s->wal_autocheckpoint;
+	opts.wal_autocheckpoint = s->checkpointer_ms > 0 ? BANK_WAL_AUTOCHECKPOINT_OFF : s->wal_autocheckpoint;
 	opts.mmap_size_mib = s->mmap_size_mib;
 	opts.statement_records = s->statement_records;
 	s->durability = durability;
@@ -303,7 +315,7 @@ static void usage(void)
 	fprintf(stderr, "usage: bench_ledger --db PATH [--accounts N] [--journal N] [--window N]\n"
 			"                    [--batch N] [--single N] [--durability full|normal|both] [--serve]\n"
 			"                    [--cache-size N] [--wal-autocheckpoint N] [--mmap-size MIB]\n"
-			"                    [--statement-records 0|1] [--measure-reads N]\n");
+			"                    [--statement-records 0|1] [--measure-reads N] [--checkpointer MS]\n");
 	exit(2);
 }
 
@@ -350,6 +362,8 @@ int main(int argc, char **argv)
 			s.mmap_size_mib = (int)arg_long(a, v);
 		else if (!strcmp(a, "--statement-records"))
 			s.statement_records = (int)arg_long(a, v);
+		else if (!strcmp(a, "--checkpointer"))
+			s.checkpointer_ms = arg_long(a, v);
 		else
 			usage();
 	}
@@ -383,6 +397,20 @@ int main(int argc, char **argv)
 	/* Setup and prefill are untimed; the prefill, the batched window and the first
 	 * single window run at FULL, like the floors. */
 	open_bank(&s, BANK_DURABILITY_NORMAL); /* 10,000 account openings: a commit each */
+	bench_ckpt ckpt = {ckpt_run, NULL, s.checkpointer_ms, 0, 0, 0};
+	if (s.checkpointer_ms > 0) {
+		bank_options copts = BANK_OPTIONS_INIT;
+		copts.wal_autocheckpoint = BANK_WAL_AUTOCHECKPOINT_OFF;
+		bank *cb = NULL;
+		int rc = bank_open(&cb, s.path, &copts);
+		if (rc != BANK_OK)
+			fail("bank_open (checkpointer)", rc);
+		ckpt.ctx = cb;
+		if (bench_ckpt_start(&ckpt) != 0) {
+			fprintf(stderr, "bench_ledger: cannot start the checkpointer\n");
+			return 1;
+		}
+	}
 	double t0 = bench_now();
 	setup(&s);
 	fprintf(stderr, "bench_ledger: %ld accounts opened and funded in %.1f s\n", s.accounts, bench_now() - t0);
@@ -410,6 +438,10 @@ int main(int argc, char **argv)
 		bench_script(&ops, window, single, durability);
 	if (s.measure_reads > 0)
 		measure_reads(&s);
+	if (s.checkpointer_ms > 0) {
+		bench_ckpt_stop(&ckpt);
+		bank_close(ckpt.ctx);
+	}
 	bank_close(s.b);
 	fprintf(stderr, "bench_ledger: journal holds %ld rows (counted %ld)\n", count_rows(s.path), s.rows);
 	free(s.numbers);

@@ -17,7 +17,11 @@
  * usage: floor --mode bare|statement --db PATH [--accounts N] [--journal N]
  *              [--window N] [--batch N] [--single N] [--durability full|normal|both]
  *              [--cache-size N] [--wal-autocheckpoint N] [--mmap-size MIB] [--serve]
- *              [--extra LIST]
+ *              [--extra LIST] [--checkpointer MS]
+ *
+ * --checkpointer MS: commits never checkpoint (wal_autocheckpoint=0); a thread with its
+ * own connection runs a PASSIVE checkpoint every MS milliseconds (workload.h), as
+ * bench_ledger --checkpointer does; --wal-autocheckpoint is then ignored.
  *
  * Without --serve it runs workload.h's phases in order and prints one result line each;
  * with --serve it prefills, then takes commands from the runner (bench_serve).
@@ -46,8 +50,16 @@ typedef struct floor_opts {
 	long cache_size;         /* 0: SQLite's default */
 	long wal_autocheckpoint; /* 0: SQLite's default (1,000 pages) */
 	long mmap_mib;           /* 0: no memory map (SQLite's default) */
+	long checkpointer_ms;    /* --checkpointer: 0 for none */
 	unsigned extra;          /* X_* flags */
 } floor_opts;
+
+/* --checkpointer: one PASSIVE checkpoint through the thread's own connection. */
+static int ckpt_run(void *ctx)
+{
+	int rc = sqlite3_wal_checkpoint_v2(ctx, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : -1;
+}
 
 /*
  * libbank's extra work, to add one piece at a time to a floor (--extra), so that what
@@ -315,13 +327,13 @@ static void usage(void)
 			"             [--window N] [--batch N] [--single N]\n"
 			"             [--durability full|normal|both] [--cache-size N] [--serve]\n"
 			"             [--wal-autocheckpoint N] [--mmap-size MIB]\n"
-			"             [--extra id,time,balances,row,audit,account|all]\n");
+			"             [--extra id,time,balances,row,audit,account|all] [--checkpointer MS]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	floor_opts o = {NULL, NULL, 10000, 100000, 100000, 1000, 2000, "both", 0, 0, 0, 0};
+	floor_opts o = {NULL, NULL, 10000, 100000, 100000, 1000, 2000, "both", 0, 0, 0, 0, 0};
 	bool serve = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -356,6 +368,8 @@ int main(int argc, char **argv)
 			o.mmap_mib = arg_long(a, v);
 		else if (!strcmp(a, "--extra"))
 			o.extra = parse_extra(v);
+		else if (!strcmp(a, "--checkpointer"))
+			o.checkpointer_ms = arg_long(a, v);
 		else
 			usage();
 	}
@@ -385,10 +399,22 @@ int main(int argc, char **argv)
 		snprintf(sql, sizeof sql, "PRAGMA cache_size=%ld", o.cache_size);
 		exec(f.db, sql);
 	}
-	if (o.wal_autocheckpoint) {
+	if (o.wal_autocheckpoint || o.checkpointer_ms > 0) {
 		char sql[64];
-		snprintf(sql, sizeof sql, "PRAGMA wal_autocheckpoint=%ld", o.wal_autocheckpoint);
+		snprintf(sql, sizeof sql, "PRAGMA wal_autocheckpoint=%ld",
+			 o.checkpointer_ms > 0 ? 0 : o.wal_autocheckpoint);
 		exec(f.db, sql);
+	}
+	bench_ckpt ckpt = {ckpt_run, NULL, o.checkpointer_ms, 0, 0, 0};
+	if (o.checkpointer_ms > 0) {
+		sqlite3 *cdb = NULL;
+		if (sqlite3_open(o.db, &cdb) != SQLITE_OK)
+			die(cdb, "open (checkpointer)");
+		ckpt.ctx = cdb;
+		if (bench_ckpt_start(&ckpt) != 0) {
+			fprintf(stderr, "floor: cannot start the checkpointer\n");
+			return 1;
+		}
 	}
 	if (o.mmap_mib) {
 		char sql[64];
@@ -507,6 +533,10 @@ int main(int argc, char **argv)
 	fprintf(stderr, "floor %s: journal holds %lld rows (counted %ld)\n", impl,
 		(long long)sqlite3_column_int64(count, 0), f.rows);
 	sqlite3_finalize(count);
+	if (o.checkpointer_ms > 0) {
+		bench_ckpt_stop(&ckpt);
+		sqlite3_close(ckpt.ctx);
+	}
 	sqlite3_stmt *sts[] = {f.begin, f.commit, f.debit, f.credit, f.insert, f.read, f.update, f.audit};
 	for (size_t i = 0; i < sizeof sts / sizeof *sts; i++)
 		sqlite3_finalize(sts[i]);

@@ -23,6 +23,7 @@
 #ifndef BENCH_WORKLOAD_H
 #define BENCH_WORKLOAD_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -185,6 +186,49 @@ static inline void bench_script(const bench_ops *ops, long window, long single, 
 		bench_phase(ops, "single", "full", single, 0);
 	if (!strcmp(durability, "normal") || !strcmp(durability, "both"))
 		bench_phase(ops, "single", "normal", single, 0);
+}
+
+/*
+ * --checkpointer MS: a thread that runs a PASSIVE checkpoint every MS milliseconds
+ * through its own connection, while the program's commits never checkpoint (libbank:
+ * BANK_WAL_AUTOCHECKPOINT_OFF; the floors: wal_autocheckpoint=0). Copying the WAL into
+ * the database then costs the committing thread nothing; the process's CPU and bytes
+ * written still count it (they are per process).
+ */
+typedef struct bench_ckpt {
+	int (*run)(void *ctx); /* one PASSIVE checkpoint: 0 done or busy, -1 failed */
+	void *ctx;             /* the thread's own connection */
+	long ms;
+	int stop;
+	long runs;
+	pthread_t th;
+} bench_ckpt;
+
+static inline void *bench_ckpt_main(void *arg)
+{
+	bench_ckpt *c = arg;
+	struct timespec pause = {c->ms / 1000, (c->ms % 1000) * 1000000L};
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		if (c->run(c->ctx) != 0) {
+			fprintf(stderr, "checkpointer: a checkpoint failed\n");
+			break;
+		}
+		c->runs++;
+		nanosleep(&pause, NULL);
+	}
+	return NULL;
+}
+
+static inline int bench_ckpt_start(bench_ckpt *c)
+{
+	return pthread_create(&c->th, NULL, bench_ckpt_main, c);
+}
+
+static inline void bench_ckpt_stop(bench_ckpt *c)
+{
+	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(c->th, NULL);
+	fprintf(stderr, "checkpointer: %ld checkpoints\n", c->runs);
 }
 
 #endif

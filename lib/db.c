@@ -336,6 +336,25 @@ int bank__db_open(bank *b, const char *path, bool create)
 	return BANK_OK;
 }
 
+int bank__db_checkpoint(bank *b, int mode, int64_t *wal_pages, int64_t *copied)
+{
+	int log = -1, done = -1;
+	int rc = sqlite3_wal_checkpoint_v2(b->db, "main", mode, &log, &done);
+	/* -1: no WAL (an in-memory bank), or the checkpoint did not start. */
+	*wal_pages = log > 0 ? log : 0;
+	*copied = done > 0 ? done : 0;
+	if (rc == SQLITE_OK)
+		return BANK_OK;
+	if ((rc & 0xff) == SQLITE_LOCKED)
+		return bank__err_sqlite(BANK_EBUSY, rc, "checkpoint: this handle has a read or write open");
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return bank__err_sqlite(BANK_EBUSY, rc,
+					"checkpoint: another handle kept the WAL busy past the busy timeout"
+					" (%d of %d pages copied)",
+					done > 0 ? done : 0, log > 0 ? log : 0);
+	return fail(b, rc, "checkpoint");
+}
+
 void bank__db_close(bank *b)
 {
 	bank__db_cache_clear(b);

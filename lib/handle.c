@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "internal.h"
 
@@ -64,7 +65,10 @@ static int setup(bank *b, const bank_options *o)
 		 "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = %d; PRAGMA mmap_size = %lld",
 		 b->durability == BANK_DURABILITY_FULL ? "FULL" : "NORMAL",
 		 o->cache_size_kib > 0 ? o->cache_size_kib : CACHE_KIB_DEFAULT,
-		 o->wal_autocheckpoint > 0 ? o->wal_autocheckpoint : 1000, (long long)o->mmap_size_mib * 1048576);
+		 o->wal_autocheckpoint == BANK_WAL_AUTOCHECKPOINT_OFF ? 0
+		 : o->wal_autocheckpoint > 0                          ? o->wal_autocheckpoint
+								      : 1000,
+		 (long long)o->mmap_size_mib * 1048576);
 	return bank__exec(b, sql);
 }
 
@@ -91,8 +95,9 @@ int bank_open(bank **out, const char *path, const bank_options *opts)
 	if (opts->cache_size_kib < 0 || opts->cache_size_kib > CACHE_KIB_MAX)
 		return bank__err(BANK_EINVAL, "cache_size_kib %d is outside 0..%d", opts->cache_size_kib,
 				 CACHE_KIB_MAX);
-	if (opts->wal_autocheckpoint < 0)
-		return bank__err(BANK_EINVAL, "wal_autocheckpoint is negative");
+	if (opts->wal_autocheckpoint < 0 && opts->wal_autocheckpoint != BANK_WAL_AUTOCHECKPOINT_OFF)
+		return bank__err(BANK_EINVAL, "wal_autocheckpoint %d is negative (only -1, never, is allowed)",
+				 opts->wal_autocheckpoint);
 	if (opts->mmap_size_mib < 0 || opts->mmap_size_mib > MMAP_MIB_MAX)
 		return bank__err(BANK_EINVAL, "mmap_size_mib %d is outside 0..%d", opts->mmap_size_mib, MMAP_MIB_MAX);
 	if (opts->statement_records != 0 && opts->statement_records != 1)
@@ -162,4 +167,23 @@ int bank_principal_set_system(bank *b)
 {
 	snprintf(b->principal, sizeof b->principal, "system");
 	return BANK_OK;
+}
+
+int bank_checkpoint(bank *b, bank_checkpoint_mode mode, bank_checkpoint_info *info)
+{
+	bank_checkpoint_info none;
+	if (info == NULL)
+		info = &none;
+	info->wal_pages = 0;
+	info->copied = 0;
+	if (b == NULL)
+		return bank__err(BANK_EMISUSE, "bank_checkpoint: bank handle is NULL");
+	static const int modes[] = {SQLITE_CHECKPOINT_PASSIVE, SQLITE_CHECKPOINT_FULL, SQLITE_CHECKPOINT_RESTART,
+				    SQLITE_CHECKPOINT_TRUNCATE};
+	if ((unsigned)mode >= sizeof modes / sizeof modes[0])
+		return bank__err(BANK_EINVAL, "unknown checkpoint mode %d", (int)mode);
+	int rc = bank__authorize(b, "db.checkpoint", NULL);
+	if (rc != BANK_OK)
+		return rc;
+	return bank__db_checkpoint(b, modes[mode], &info->wal_pages, &info->copied);
 }

@@ -215,6 +215,8 @@ void bank__savepoint_rollback(bank *b);
 int bank__db_open(bank *b, const char *path, bool create);
 /** Finalizes cached statements and closes the connection. */
 void bank__db_close(bank *b);
+/** sqlite3_wal_checkpoint_v2 in SQLite's @p mode; the WAL's size and the pages copied (0 without a WAL). */
+int bank__db_checkpoint(bank *b, int mode, int64_t *wal_pages, int64_t *copied);
 /** Finalizes every cached statement. */
 void bank__db_cache_clear(bank *b);
 

@@ -9,6 +9,7 @@
  * (version is filled in). clock is None or a capsule from
  * bank_py_clock_new(callable): libbank then calls callable() -> int microseconds,
  * taking the GIL for it. bank_options_init(version) returns those defaults as a dict.
+ * bank_checkpoint(b, mode) returns a dict {wal_pages, copied}.
  */
 
 /* ---- The handle ---- */
@@ -214,7 +215,21 @@ static PyObject *bank_py_options_dict(const bank_options *o)
 BANK_OUT_VALUE(bank_time, out, PyLong_FromLongLong)
 BANK_OUT_VALUE(bank_date, out, PyLong_FromLong)
 
+/* bank_checkpoint fills a caller-owned record: a dict {wal_pages, copied}. */
+%typemap(in, numinputs=0) bank_checkpoint_info *info (bank_checkpoint_info tmp) {
+	memset(&tmp, 0, sizeof tmp);
+	$1 = &tmp;
+}
+%typemap(argout) bank_checkpoint_info *info {
+	PyObject *o = Py_BuildValue("{s:L,s:L}", "wal_pages", (long long)tmp$argnum.wal_pages, "copied",
+		(long long)tmp$argnum.copied);
+	if (o == NULL)
+		SWIG_fail;
+	$result = SWIG_Python_AppendOutput($result, o);
+}
+
 %ignore bank_options;
+%ignore bank_checkpoint_info;
 
 %include "bank/version.h"
 %include "bank/handle.h"

@@ -1439,6 +1439,34 @@ static int cmd_verify(ctx *c, const args *a)
 	return 0;
 }
 
+static int cmd_checkpoint(ctx *c, const args *a)
+{
+	static const char *const names[] = {"passive", "full", "restart", "truncate"};
+	const char *name = opt(a, "mode");
+	int mode = name == NULL ? BANK_CHECKPOINT_PASSIVE : -1;
+	for (int i = 0; name != NULL && i < 4; i++)
+		if (strcmp(name, names[i]) == 0)
+			mode = i;
+	if (mode < 0)
+		return fail(c, BANK_EINVAL, "unknown checkpoint mode \"%s\" (passive, full, restart or truncate)",
+			    name);
+	bank_checkpoint_info info;
+	int rc = bank_checkpoint(c->b, (bank_checkpoint_mode)mode, &info);
+	if (rc != BANK_OK)
+		return fail_lib(c, rc, NULL);
+	if (c->json) {
+		jw_obj_begin(&c->j, NULL);
+		jw_str(&c->j, "mode", names[mode]);
+		jw_int(&c->j, "wal_pages", info.wal_pages);
+		jw_int(&c->j, "copied", info.copied);
+		jw_obj_end(&c->j);
+	} else {
+		outf(c, "checkpoint (%s): %lld of %lld WAL pages in the database file\n", names[mode],
+		     (long long)info.copied, (long long)info.wal_pages);
+	}
+	return 0;
+}
+
 static int cmd_audit(ctx *c, const args *a)
 {
 	int64_t after = 0, limit = 0;
@@ -1798,6 +1826,7 @@ static const optspec id_opts[] = {VALUE("id"), OPTS_END};
 static const optspec statement_opts[] = {
 	VALUE("from"), VALUE("to"), COUNT("limit"), VALUE("after"), OPTS_END,
 };
+static const optspec checkpoint_opts[] = {VALUE("mode"), OPTS_END};
 static const optspec audit_opts[] = {VALUE("object"), COUNT("after"), COUNT("limit"), OPTS_END};
 
 /* Entries with a second word come before the entry of the same first word without one. */
@@ -1875,6 +1904,8 @@ static const command commands[] = {
 	{"trial-balance", NULL, cmd_trial_balance, no_opts, 0, 0, 0, DB_OPEN, "",
 	 "totals per branch, currency and account kind"},
 	{"verify", NULL, cmd_verify, no_opts, 0, 0, 0, DB_OPEN, "", "check the ledger's invariants"},
+	{"checkpoint", NULL, cmd_checkpoint, checkpoint_opts, 0, 0, 0, DB_OPEN,
+	 "[--mode passive|full|restart|truncate]", "copy the write-ahead log into the database file"},
 	{"audit", NULL, cmd_audit, audit_opts, 0, 0, 0, DB_OPEN, "[--object OBJ] [--after SEQ] [--limit N]",
 	 "read the audit trail"},
 };

@@ -36,6 +36,13 @@ typedef bank_time (*bank_clock_fn)(void *ctx);
  */
 #define BANK_OPTIONS_VERSION 3
 
+/**
+ * bank_options.wal_autocheckpoint: commits never checkpoint; the program calls
+ * bank_checkpoint(), for example from a thread with its own handle, so that no commit
+ * pays for copying the WAL into the database file. The WAL grows until it does.
+ */
+#define BANK_WAL_AUTOCHECKPOINT_OFF (-1)
+
 /** Options of bank_open(). Always start from BANK_OPTIONS_INIT or bank_options_init(). */
 typedef struct bank_options {
 	unsigned int version;       /**< BANK_OPTIONS_VERSION */
@@ -54,7 +61,9 @@ typedef struct bank_options {
 				     (32 MiB); at most 16 GiB */
 	int wal_autocheckpoint; /**< WAL size in pages after which a commit checkpoints (SQLite
 				     wal_autocheckpoint); 0: SQLite's default, 1000 pages; larger values trade
-				     WAL disk space for fewer rewrites of hot pages (docs/performance.md) */
+				     WAL disk space for fewer rewrites of hot pages (docs/performance.md);
+				     BANK_WAL_AUTOCHECKPOINT_OFF (-1): commits through this handle never
+				     checkpoint, the program runs bank_checkpoint() itself */
 	int mmap_size_mib;      /**< how much of the database file to read through a memory map (SQLite
 				     mmap_size), in MiB; 0: none, the default. Reads of pages outside the
 				     page cache then cost no system call; an I/O error while reading the map
@@ -114,6 +123,43 @@ BANK_EXTERN(const char *) bank_principal(const bank *b) BANK_NONNULL(1);
  * @return BANK_OK
  */
 BANK_EXTERN(int) bank_principal_set_system(bank *b) BANK_NONNULL(1);
+
+/** How much bank_checkpoint() does (SQLite's checkpoint modes). */
+typedef enum bank_checkpoint_mode {
+	BANK_CHECKPOINT_PASSIVE = 0, /**< copy what can be copied now; never waits, never blocks a writer */
+	BANK_CHECKPOINT_FULL = 1,    /**< wait (up to the busy timeout) for the writer, then copy every page */
+	BANK_CHECKPOINT_RESTART = 2, /**< FULL, then wait for readers, so that the next commit writes the WAL
+					  from its start */
+	BANK_CHECKPOINT_TRUNCATE = 3 /**< RESTART, then truncate the WAL file to zero bytes */
+} bank_checkpoint_mode;
+
+/** What bank_checkpoint() found and did. */
+typedef struct bank_checkpoint_info {
+	int64_t wal_pages; /**< pages (frames) in the WAL when the checkpoint ended; 0 for a bank without a WAL
+			      (":memory:") and after a TRUNCATE that finished */
+	int64_t copied;    /**< how many of them are now in the database file (all of them when the
+			      checkpoint finished) */
+} bank_checkpoint_info;
+
+/**
+ * Copies committed pages from the write-ahead log into the database file (a SQLite
+ * checkpoint). Commits do this by themselves every bank_options.wal_autocheckpoint
+ * pages; a program that opened its handles with @ref BANK_WAL_AUTOCHECKPOINT_OFF calls
+ * this instead, from any handle on the file (docs/performance.md, "WAL checkpoints").
+ * It changes no bank data, so it writes no audit record. Any handle on the file may run
+ * it while others post: a PASSIVE checkpoint never waits and never makes a writer wait.
+ *
+ * @param b the handle (NULL: BANK_EMISUSE)
+ * @param mode how much to do
+ * @param info receives the WAL's size and the pages copied, also when the result is
+ *        BANK_EBUSY; may be NULL
+ * @return BANK_OK; BANK_EINVAL (unknown mode); BANK_EBUSY (FULL, RESTART or TRUNCATE
+ *         could not finish within the busy timeout because another handle kept writing
+ *         or reading, or, in any mode, another handle was checkpointing at that moment:
+ *         what could be copied was copied, and a later call goes on from there);
+ *         BANK_EPERM (the principal may not run it); BANK_EIO
+ */
+BANK_EXTERN(int) bank_checkpoint(bank *b, bank_checkpoint_mode mode, bank_checkpoint_info *info);
 
 /**
  * Formats @p t as RFC 3339 in UTC with microseconds: "2026-11-24T11:13:24.000000Z".

@@ -210,7 +210,7 @@ def test_help(db):
         assert "usage" in r.out.lower()
         for command in ("init", "branch add", "product add", "customer add", "account open", "deposit",
                         "withdraw", "transfer", "hold post", "hold void", "reverse", "balance", "statement",
-                        "trial-balance", "verify"):
+                        "trial-balance", "verify", "checkpoint"):
             assert command in r.out, command
     r = run(None, "help", "deposit", json_mode=False)
     assert r.rc == 0 and "deposit NUMBER AMOUNT" in r.out, r
@@ -843,6 +843,27 @@ def test_verify_ok(bank):
     d = ok(db, "verify")
     assert d["ok"] is True and d["accounts_checked"] >= 4 and d["transfers_checked"] >= 5
     assert "ok" in human(db, "verify")
+
+
+def test_checkpoint(bank):
+    """checkpoint copies the WAL another process left behind; truncate empties it."""
+    import sqlite3 as sqlite3_module
+
+    db = bank.db
+    holder = sqlite3_module.connect(str(db))  # keeps the WAL from being removed at each exit
+    try:
+        holder.execute("SELECT count(*) FROM account").fetchone()
+        ok(db, "deposit", bank.cur, "5.00")
+        d = ok(db, "checkpoint")
+        assert d["mode"] == "passive" and d["wal_pages"] > 0 and d["copied"] == d["wal_pages"], d
+        d = ok(db, "checkpoint", "--mode", "truncate")
+        assert d == {"mode": "truncate", "wal_pages": 0, "copied": 0}, d
+        assert Path(str(db) + "-wal").stat().st_size == 0
+        assert "WAL pages" in human(db, "checkpoint", "--mode", "full")
+        err(db, "invalid_argument", "checkpoint", "--mode", "everything")
+    finally:
+        holder.close()
+    assert ok(db, "verify")["ok"] is True
 
 
 def sqlite(db, sql):

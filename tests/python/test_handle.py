@@ -107,7 +107,7 @@ def test_handle_open__cache_and_checkpoint(tmp_path: Path) -> None:
     with pytest.raises(libbank.InvalidArgument):
         libbank.open(p, cache_size_kib=16 * 1024 * 1024 + 1)
     with pytest.raises(libbank.InvalidArgument):
-        libbank.open(p, wal_autocheckpoint=-1)
+        libbank.open(p, wal_autocheckpoint=-2)  # -1 is WAL_AUTOCHECKPOINT_OFF
     with pytest.raises(libbank.InvalidArgument):
         libbank.open(p, mmap_size_mib=-1)
     with pytest.raises(TypeError):
@@ -234,3 +234,72 @@ def test_handle_open__statement_records(world: World) -> None:
     without = [list(world.bank.statement(n, page_size=100)) for n in (world.a, world.b)]
     assert with_records == without
     assert len(without[0]) == 41 and any(e.memo == "rent" for e in without[0])
+
+
+def test_handle_checkpoint__off_and_manual(world: World) -> None:
+    """With WAL_AUTOCHECKPOINT_OFF the WAL only grows until checkpoint() copies it;
+    "truncate" empties the file and nothing is lost."""
+    p = str(world.path)
+    wal = Path(p + "-wal")
+    with libbank.open(p, wal_autocheckpoint=libbank.WAL_AUTOCHECKPOINT_OFF, durability="normal") as b:
+        assert libbank.WAL_AUTOCHECKPOINT_OFF == -1
+        b.checkpoint("truncate")
+        assert wal.stat().st_size == 0
+        for i in range(30):
+            b.transfer(world.a, world.b, 1, id=f"ck-{i}")
+        grown = wal.stat().st_size
+        assert grown > 30 * 4096  # every commit appended; none checkpointed
+        info = b.checkpoint()
+        assert isinstance(info, libbank.CheckpointInfo)
+        assert info.wal_pages * 4096 <= grown and info.wal_pages > 30
+        assert info.copied == info.wal_pages and info.done
+        assert wal.stat().st_size == grown  # passive leaves the file
+        info = b.checkpoint("truncate")
+        assert (info.wal_pages, info.copied) == (0, 0)
+        assert wal.stat().st_size == 0
+        for mode in ("full", "restart"):
+            assert b.checkpoint(mode).done
+        balances = (b.balance(world.a).balance, b.balance(world.b).balance)
+    # The database file alone holds every transfer.
+    con = sqlite3.connect(p)
+    try:
+        n = con.execute("SELECT count(*) FROM transfer WHERE id LIKE 'ck-%'").fetchone()[0]
+    finally:
+        con.close()
+    assert n == 30
+    with libbank.open(p) as b:
+        assert (b.balance(world.a).balance, b.balance(world.b).balance) == balances
+        assert b.verify().ok
+
+
+def test_handle_checkpoint__refusals(world: World, tmp_path: Path) -> None:
+    with libbank.open(str(world.path)) as b:
+        with pytest.raises(libbank.InvalidArgument):
+            b.checkpoint("everything")  # type: ignore[arg-type]
+    with pytest.raises(libbank.InvalidArgument):
+        libbank.open(str(tmp_path / "x.db"), wal_autocheckpoint=-2)
+    with libbank.open(":memory:") as m:
+        assert m.checkpoint("truncate") == libbank.CheckpointInfo(0, 0)
+    b = libbank.open(str(world.path))
+    b.close()
+    with pytest.raises(libbank.Misuse):
+        b.checkpoint()
+
+
+def test_handle_checkpoint__busy_while_reader_holds_snapshot(world: World) -> None:
+    p = str(world.path)
+    with libbank.open(p, busy_timeout_ms=50, wal_autocheckpoint=libbank.WAL_AUTOCHECKPOINT_OFF) as b:
+        b.transfer(world.a, world.b, 1)
+        con = sqlite3.connect(p, isolation_level=None)
+        try:
+            con.execute("BEGIN")
+            con.execute("SELECT count(*) FROM transfer").fetchone()
+            b.transfer(world.a, world.b, 1)  # after the reader's snapshot
+            info = b.checkpoint()
+            assert 0 <= info.copied < info.wal_pages and not info.done
+            with pytest.raises(libbank.Busy):
+                b.checkpoint("truncate")
+            con.execute("COMMIT")
+        finally:
+            con.close()
+        assert b.checkpoint("truncate").wal_pages == 0

@@ -14,6 +14,9 @@
  * every account's balance is its opening balance plus the sum of the tallies, that the
  * journal holds exactly the transfers reported (by id), that bank_verify and the audit
  * check pass, and that the whole run ended before a watchdog (a deadlock) fired.
+ * Meanwhile a checkpointer thread with its own handle runs bank_checkpoint() in every
+ * mode in turn: each must succeed or report busy, never fail otherwise or make a worker
+ * fail; the odd-numbered workers open their handles with BANK_WAL_AUTOCHECKPOINT_OFF.
  * Prints "concurrency: N passed, M failed" (N operations, M violations).
  */
 #include <errno.h>
@@ -78,6 +81,8 @@ static void run_worker(struct worker *w)
 	wait_for_go();
 	bank_options o;
 	rt_options(&o, BANK_DURABILITY_FULL, 0);
+	if (w->id % 2 == 1)
+		o.wal_autocheckpoint = BANK_WAL_AUTOCHECKPOINT_OFF;
 	bank *b = NULL;
 	int rc = bank_open(&b, dbpath, &o);
 	if (rc != BANK_OK) {
@@ -177,6 +182,44 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/* The checkpointer: every mode in turn until the workers are done. */
+struct checkpointer {
+	int stop;
+	long runs, busy;
+	struct tally t; /* its unexpected failures */
+};
+
+static void *checkpointer_main(void *arg)
+{
+	struct checkpointer *c = arg;
+	bank_options o;
+	rt_options(&o, BANK_DURABILITY_FULL, 0);
+	o.wal_autocheckpoint = BANK_WAL_AUTOCHECKPOINT_OFF;
+	o.busy_timeout_ms = 200;
+	bank *b = NULL;
+	wait_for_go();
+	int rc = bank_open(&b, dbpath, &o);
+	if (rc != BANK_OK) {
+		note_error(&c->t, rc, "bank_open (checkpointer)");
+		return NULL;
+	}
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		bank_checkpoint_info info;
+		bank_checkpoint_mode mode = (bank_checkpoint_mode)(c->runs % 4);
+		rc = bank_checkpoint(b, mode, &info);
+		c->runs++;
+		if (rc == BANK_EBUSY)
+			c->busy++;
+		else if (rc != BANK_OK)
+			note_error(&c->t, rc, "bank_checkpoint");
+		else if (info.copied != info.wal_pages && mode != BANK_CHECKPOINT_PASSIVE)
+			note_error(&c->t, BANK_EINVAL, "bank_checkpoint: finished without copying every page");
+		nanosleep(&(struct timespec){0, 2000000}, NULL);
+	}
+	bank_close(b);
+	return NULL;
+}
+
 static void on_watchdog(int sig)
 {
 	(void)sig;
@@ -264,6 +307,11 @@ int main(int argc, char **argv)
 	for (long i = 0; i < threads; i++)
 		if (pthread_create(&tids[i], NULL, thread_main, &w[procs + i]) != 0)
 			rt_die("pthread_create failed");
+	struct checkpointer ck;
+	memset(&ck, 0, sizeof ck);
+	pthread_t ck_tid;
+	if (pthread_create(&ck_tid, NULL, checkpointer_main, &ck) != 0)
+		rt_die("pthread_create failed");
 	double t0 = now_s();
 	close(go[1]); /* everyone starts now */
 	for (long i = 0; i < threads; i++)
@@ -287,8 +335,14 @@ int main(int argc, char **argv)
 			rt_violation("worker process %ld ended badly (status 0x%x, %zu of %zu tally bytes)", i,
 				     (unsigned)status, got, n);
 	}
+	__atomic_store_n(&ck.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(ck_tid, NULL);
 	double secs = now_s() - t0;
 	alarm(0);
+	if (ck.t.errors)
+		rt_violation("checkpointer: %ld failed calls; first: %s", ck.t.errors, ck.t.first_error);
+	if (ck.runs == 0)
+		rt_violation("checkpointer: never ran");
 
 	struct tally sum;
 	memset(&sum, 0, sizeof sum);
@@ -330,9 +384,10 @@ int main(int argc, char **argv)
 	long total_ops = ops * (procs + threads);
 	fprintf(stderr,
 		"concurrency: %ld processes + %ld threads x %ld ops in %.1f s: %ld calls succeeded (%ld transfers), "
-		"%ld refusals (insufficient funds or linked), %ld reads, %ld failed (%ld busy); violations %ld\n",
-		procs, threads, ops, secs, sum.ok, sum.created, sum.refused, sum.reads, sum.errors, sum.busy,
-		rt_violations);
+		"%ld refusals (insufficient funds or linked), %ld reads, %ld failed (%ld busy); %ld checkpoints (%ld "
+		"busy); violations %ld\n",
+		procs, threads, ops, secs, sum.ok, sum.created, sum.refused, sum.reads, sum.errors, sum.busy, ck.runs,
+		ck.busy, rt_violations);
 	free(w);
 	free(res_pipes);
 	free(tids);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -604,6 +605,237 @@ static void test_handle_busy__timeout(void **state)
 	bank_close(b);
 }
 
+/* ---- checkpoints ---- */
+
+/* A branch, a product and one customer account on @p b; its number in @p acct. */
+static void one_account(bank *b, char acct[BANK_ACCOUNT_NUMBER_SIZE])
+{
+	FX_OK(bank_branch_add(NULL, b, "HQ", "Head Office", NULL));
+	fx_product(b, "SAV", "USD", BANK_PRODUCT_SAVINGS, 0, 0);
+	bank_customer_spec cs = BANK_CUSTOMER_SPEC_INIT;
+	cs.name = "Kim";
+	bank_customer *c = NULL;
+	FX_OK(bank_customer_add(&c, b, &cs));
+	fx_open_account(b, c->id, "SAV", acct);
+	bank_customer_free(c);
+}
+
+static int64_t wal_bytes(const tmp *t)
+{
+	char wal[256];
+	snprintf(wal, sizeof wal, "%s-wal", t->path);
+	struct stat st;
+	return stat(wal, &st) == 0 ? (int64_t)st.st_size : -1;
+}
+
+static void deposits(bank *b, const char *acct, const char *prefix, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char id[64];
+		snprintf(id, sizeof id, "%s-%d", prefix, i);
+		FX_OK(bank_deposit(NULL, b, acct, 1, id, NULL));
+	}
+}
+
+/*
+ * With BANK_WAL_AUTOCHECKPOINT_OFF no commit checkpoints: the WAL grows past SQLite's
+ * default of 1,000 pages (with automatic checkpoints it would have started over), then
+ * bank_checkpoint() copies it all and TRUNCATE empties the file. Nothing is lost.
+ */
+static void test_handle_checkpoint__off_then_manual(void **state)
+{
+	tmp *t = *state;
+	bank_options o;
+	fx_options(&o);
+	o.durability = BANK_DURABILITY_NORMAL;
+	o.wal_autocheckpoint = BANK_WAL_AUTOCHECKPOINT_OFF;
+	bank *b = NULL;
+	FX_OK(bank_open(&b, t->path, &o));
+	FX_EQ(fx_count(b, "PRAGMA wal_autocheckpoint"), 0);
+	char acct[BANK_ACCOUNT_NUMBER_SIZE];
+	one_account(b, acct);
+	bank_checkpoint_info info = {-1, -1};
+	int n = 0;
+	while (n < 2000) { /* each deposit commits a few pages */
+		char prefix[16];
+		snprintf(prefix, sizeof prefix, "d%d", n);
+		deposits(b, acct, prefix, 50);
+		n += 50;
+		if (wal_bytes(t) > 1200 * (4096 + 24))
+			break;
+	}
+	/* (a checkpoint that copies everything lets the next commit start the WAL over) */
+	FX_OK(bank_checkpoint(b, BANK_CHECKPOINT_PASSIVE, &info));
+	assert_true(info.wal_pages > 1200);
+	/* PASSIVE with no other reader copies everything, but leaves the file as it is */
+	assert_int_equal(info.copied, info.wal_pages);
+	assert_true(wal_bytes(t) >= info.wal_pages * 4096);
+	FX_OK(bank_checkpoint(b, BANK_CHECKPOINT_TRUNCATE, &info));
+	assert_int_equal(info.wal_pages, 0);
+	assert_int_equal(info.copied, 0);
+	assert_int_equal(wal_bytes(t), 0);
+	/* the next commit writes the WAL from its start */
+	FX_OK(bank_deposit(NULL, b, acct, 1, "after", NULL));
+	FX_OK(bank_checkpoint(b, BANK_CHECKPOINT_FULL, &info));
+	assert_true(info.wal_pages > 0 && info.wal_pages < 100);
+	assert_int_equal(info.copied, info.wal_pages);
+	FX_OK(bank_checkpoint(b, BANK_CHECKPOINT_RESTART, NULL));
+	bank_close(b);
+	/* everything is in the database file: read it without the WAL */
+	sqlite3 *db = raw_open(t->path);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM transfer WHERE kind = 'deposit'"), n + 1);
+	sqlite3_close(db);
+	b = fx_open_bare(t->path, 2);
+	FX_EQ(fx_balance(b, acct), n + 1);
+	fx_check_balance_after(b, acct);
+	fx_verify_clean(b);
+	bank_close(b);
+}
+
+/* Unknown modes and a NULL handle are refused, info zeroed; NULL info is fine. */
+static void test_handle_checkpoint__refusals(void **state)
+{
+	tmp *t = *state;
+	bank *b = fx_open_bare(t->path, 1);
+	bank_checkpoint_info info = {7, 7};
+	FX_REFUSE(b, BANK_EINVAL, bank_checkpoint(b, (bank_checkpoint_mode)4, &info));
+	assert_int_equal(info.wal_pages, 0);
+	assert_int_equal(info.copied, 0);
+	info.wal_pages = 7;
+	FX_REFUSE(b, BANK_EINVAL, bank_checkpoint(b, (bank_checkpoint_mode)-1, &info));
+	assert_int_equal(info.wal_pages, 0);
+	info.wal_pages = 7;
+	assert_int_equal(bank_checkpoint(NULL, BANK_CHECKPOINT_PASSIVE, &info), BANK_EMISUSE);
+	assert_int_equal(info.wal_pages, 0);
+	FX_OK(bank_checkpoint(b, BANK_CHECKPOINT_PASSIVE, NULL));
+	bank_close(b);
+	/* -1 is the only negative wal_autocheckpoint */
+	bank_options o;
+	fx_options(&o);
+	o.wal_autocheckpoint = -2;
+	b = NULL;
+	assert_int_equal(bank_open(&b, t->path, &o), BANK_EINVAL);
+	assert_null(b);
+}
+
+/* An in-memory bank has no WAL: a checkpoint is a no-op. */
+static void test_handle_checkpoint__memory(void **state)
+{
+	(void)state;
+	bank *b = fx_open_bare(":memory:", 1);
+	char acct[BANK_ACCOUNT_NUMBER_SIZE];
+	one_account(b, acct);
+	for (int m = BANK_CHECKPOINT_PASSIVE; m <= BANK_CHECKPOINT_TRUNCATE; m++) {
+		bank_checkpoint_info info = {7, 7};
+		FX_OK(bank_checkpoint(b, (bank_checkpoint_mode)m, &info));
+		assert_int_equal(info.wal_pages, 0);
+		assert_int_equal(info.copied, 0);
+	}
+	FX_OK(bank_deposit(NULL, b, acct, 5, "m", NULL));
+	FX_EQ(fx_balance(b, acct), 5);
+	bank_close(b);
+}
+
+/*
+ * Another connection reading an older snapshot pins the WAL: PASSIVE copies what it may
+ * and succeeds, TRUNCATE gives up with busy after the timeout and says how far it got;
+ * once the reader is gone TRUNCATE finishes. A writer holding the lock makes FULL busy.
+ */
+static void test_handle_checkpoint__busy(void **state)
+{
+	tmp *t = *state;
+	bank_options o;
+	fx_options(&o);
+	o.busy_timeout_ms = 50;
+	o.wal_autocheckpoint = BANK_WAL_AUTOCHECKPOINT_OFF;
+	bank *b = NULL;
+	FX_OK(bank_open(&b, t->path, &o));
+	char acct[BANK_ACCOUNT_NUMBER_SIZE];
+	one_account(b, acct);
+	deposits(b, acct, "x", 5);
+	sqlite3 *db = raw_open(t->path);
+	raw_exec(db, "BEGIN");
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM transfer"), 5);
+	deposits(b, acct, "y", 5); /* frames the reader's snapshot does not see */
+	bank_checkpoint_info info = {0, 0};
+	FX_OK(bank_checkpoint(b, BANK_CHECKPOINT_PASSIVE, &info));
+	assert_true(info.wal_pages > 0);
+	assert_true(info.copied < info.wal_pages);
+	FX_REFUSE(b, BANK_EBUSY, bank_checkpoint(b, BANK_CHECKPOINT_TRUNCATE, &info));
+	assert_true(info.wal_pages > 0);
+	assert_true(info.copied < info.wal_pages);
+	assert_true(wal_bytes(t) > 0);
+	raw_exec(db, "COMMIT");
+	FX_OK(bank_checkpoint(b, BANK_CHECKPOINT_TRUNCATE, &info));
+	assert_int_equal(wal_bytes(t), 0);
+	/* a writer holding the lock */
+	raw_exec(db, "BEGIN IMMEDIATE");
+	FX_REFUSE(b, BANK_EBUSY, bank_checkpoint(b, BANK_CHECKPOINT_FULL, &info));
+	FX_OK(bank_checkpoint(b, BANK_CHECKPOINT_PASSIVE, &info));
+	raw_exec(db, "COMMIT");
+	sqlite3_close(db);
+	FX_EQ(fx_balance(b, acct), 10);
+	fx_verify_clean(b);
+	bank_close(b);
+}
+
+struct checkpointer {
+	const char *path;
+	volatile int stop; /* set by the main thread after joining the writer's work */
+	int runs, failures;
+};
+
+static void *checkpointer_main(void *arg)
+{
+	struct checkpointer *c = arg;
+	bank *b = NULL;
+	bank_options o = BANK_OPTIONS_INIT;
+	o.wal_autocheckpoint = BANK_WAL_AUTOCHECKPOINT_OFF;
+	if (bank_open(&b, c->path, &o) != BANK_OK) {
+		c->failures++;
+		return NULL;
+	}
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		if (bank_checkpoint(b, BANK_CHECKPOINT_PASSIVE, NULL) != BANK_OK)
+			c->failures++;
+		c->runs++;
+		nanosleep(&(struct timespec){0, 200000}, NULL);
+	}
+	bank_close(b);
+	return NULL;
+}
+
+/* A thread with its own handle checkpoints while another posts: nothing fails or is lost. */
+static void test_handle_checkpoint__concurrent(void **state)
+{
+	tmp *t = *state;
+	bank_options o;
+	fx_options(&o);
+	o.durability = BANK_DURABILITY_NORMAL;
+	o.wal_autocheckpoint = BANK_WAL_AUTOCHECKPOINT_OFF;
+	bank *b = NULL;
+	FX_OK(bank_open(&b, t->path, &o));
+	char acct[BANK_ACCOUNT_NUMBER_SIZE];
+	one_account(b, acct);
+	struct checkpointer c = {t->path, 0, 0, 0};
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, checkpointer_main, &c), 0);
+	deposits(b, acct, "c", 300);
+	__atomic_store_n(&c.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	assert_int_equal(c.failures, 0);
+	assert_true(c.runs > 0);
+	FX_EQ(fx_balance(b, acct), 300);
+	fx_check_balance_after(b, acct);
+	fx_verify_clean(b);
+	bank_checkpoint_info info;
+	FX_OK(bank_checkpoint(b, BANK_CHECKPOINT_TRUNCATE, &info));
+	bank_close(b);
+	sqlite3 *db = raw_open(t->path);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM transfer WHERE kind = 'deposit'"), 300);
+	sqlite3_close(db);
+}
+
 /* ---- schema ---- */
 
 static void test_handle_schema__version(void **state)
@@ -1070,6 +1302,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_handle_options__version_1, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_options__version_2, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_open__bad_options, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_handle_checkpoint__off_then_manual, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_handle_checkpoint__refusals, tmp_setup, tmp_teardown),
+		cmocka_unit_test(test_handle_checkpoint__memory),
+		cmocka_unit_test_setup_teardown(test_handle_checkpoint__busy, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_handle_checkpoint__concurrent, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_handle_open__memory),
 		cmocka_unit_test(test_handle_open__memory_is_private),
 		cmocka_unit_test_setup_teardown(test_handle_open__file_create, tmp_setup, tmp_teardown),

@@ -39,7 +39,7 @@ import datetime as _dt
 from decimal import Decimal
 
 from . import _libbank
-from ._bank import AuditTrail, Bank, Statement, open
+from ._bank import WAL_AUTOCHECKPOINT_OFF, AuditTrail, Bank, Statement, open
 from ._errors import (
     AccountClosed,
     AccountFrozen,
@@ -68,6 +68,7 @@ from ._records import (
     Balance,
     BatchResult,
     Branch,
+    CheckpointInfo,
     Currency,
     Customer,
     InterestPeriod,
@@ -91,9 +92,9 @@ from ._records import (
 
 __all__ = [
     # opening
-    "open", "Bank", "Statement", "AuditTrail",
+    "open", "Bank", "Statement", "AuditTrail", "WAL_AUTOCHECKPOINT_OFF",
     # records
-    "Account", "AccountEdit", "Address", "AuditEntry", "Balance", "BatchResult", "Branch",
+    "Account", "AccountEdit", "Address", "AuditEntry", "Balance", "BatchResult", "Branch", "CheckpointInfo",
     "Currency", "Customer", "Product", "StatementEntry", "Transfer", "TransferRequest",
     "TrialBalance", "TrialLine", "TrialTotal", "VerifyReport", "Violation", "Amount",
     "RateEntry", "InterestRun", "InterestPeriod", "InterestTable",

@@ -20,6 +20,7 @@ from ._records import (
     Balance,
     BatchResult,
     Branch,
+    CheckpointInfo,
     Customer,
     Product,
     StatementEntry,
@@ -39,7 +40,7 @@ from ._records import (
     time_to_c,
 )
 
-__all__ = ["Bank", "Statement", "AuditTrail", "open"]
+__all__ = ["Bank", "Statement", "AuditTrail", "open", "WAL_AUTOCHECKPOINT_OFF"]
 
 #: What a clock may return: an aware datetime (naive ones are UTC) or int microseconds.
 ClockValue = Union[_dt.datetime, int]
@@ -47,6 +48,15 @@ ClockValue = Union[_dt.datetime, int]
 TimeArg = Union[_dt.datetime, int]
 
 _DURABILITY = {"full": _c.BANK_DURABILITY_FULL, "normal": _c.BANK_DURABILITY_NORMAL}
+_CHECKPOINT = {
+    "passive": _c.BANK_CHECKPOINT_PASSIVE,
+    "full": _c.BANK_CHECKPOINT_FULL,
+    "restart": _c.BANK_CHECKPOINT_RESTART,
+    "truncate": _c.BANK_CHECKPOINT_TRUNCATE,
+}
+WAL_AUTOCHECKPOINT_OFF: int = _c.BANK_WAL_AUTOCHECKPOINT_OFF
+"""``wal_autocheckpoint`` of :func:`open`: commits never checkpoint; the program calls
+:meth:`Bank.checkpoint` itself."""
 _FREEZE = {
     "debits": _c.BANK_FREEZE_DEBITS,
     "credits": _c.BANK_FREEZE_CREDITS,
@@ -115,7 +125,8 @@ def open(  # noqa: A001 - the package's entry point, like io.open
         cache_size_kib: the handle's page cache in KiB; 0 for the default, 32 MiB.
         wal_autocheckpoint: WAL pages after which a commit checkpoints; 0 for SQLite's
             default, 1,000. Larger values trade WAL disk space for fewer rewrites of hot
-            pages (docs/performance.md, "Scale").
+            pages (docs/performance.md, "Scale"). :data:`WAL_AUTOCHECKPOINT_OFF` (-1):
+            commits never checkpoint, the program calls :meth:`Bank.checkpoint`.
         mmap_size_mib: how much of the database file to read through a memory map, in
             MiB; 0 (the default) for none. An I/O error while reading the map raises
             SIGBUS instead of IoError.
@@ -803,6 +814,24 @@ class Bank:
             if isinstance(e.report, dict):
                 e.report = VerifyReport._from_c(e.report)
             raise
+
+    def checkpoint(self, mode: Literal["passive", "full", "restart", "truncate"] = "passive") -> CheckpointInfo:
+        """Copies committed pages from the write-ahead log into the database file (a
+        SQLite checkpoint). Commits do it themselves every ``wal_autocheckpoint`` pages;
+        a program that opened its banks with :data:`WAL_AUTOCHECKPOINT_OFF` calls this,
+        for example from a thread with its own Bank. It changes no bank data.
+
+        ``"passive"`` copies what it can now and never waits; ``"full"`` waits (up to the
+        busy timeout) for the writer and copies everything; ``"restart"`` also waits for
+        readers so that the next commit writes the WAL from its start; ``"truncate"``
+        then empties the WAL file.
+
+        Raises InvalidArgument (unknown mode), Busy (another Bank kept the file busy past
+        the busy timeout, or was checkpointing at that moment: what could be copied was).
+        """
+        if mode not in _CHECKPOINT:
+            raise InvalidArgument(f"mode must be 'passive', 'full', 'restart' or 'truncate', not {mode!r}")
+        return CheckpointInfo._from_c(self._call(_c.bank_checkpoint, _CHECKPOINT[mode]))
 
     def audit(self, *, after: int = 0, object: Optional[str] = None, page_size: int = 1000) -> AuditTrail:
         """The audit trail, oldest first, from the record after seq ``after``: an

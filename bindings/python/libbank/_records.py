@@ -34,6 +34,7 @@ __all__ = [
     "TrialBalance",
     "Violation",
     "VerifyReport",
+    "CheckpointInfo",
     "AuditEntry",
     "RateEntry",
     "InterestRun",
@@ -698,6 +699,26 @@ class Violation:
     @classmethod
     def _from_c(cls, d: dict[str, Any]) -> Violation:
         return cls(d["check"], d["object"], d["message"])
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointInfo:
+    """What :meth:`libbank.Bank.checkpoint` found and did."""
+
+    wal_pages: int
+    """Pages in the write-ahead log when the checkpoint ended (0 without a WAL, and
+    after a ``"truncate"`` that finished)."""
+    copied: int
+    """How many of them are now in the database file (all of them when it finished)."""
+
+    @property
+    def done(self) -> bool:
+        """True when every page of the WAL is in the database file."""
+        return self.copied == self.wal_pages
+
+    @classmethod
+    def _from_c(cls, d: dict[str, Any]) -> CheckpointInfo:
+        return cls(d["wal_pages"], d["copied"])
 
 
 @dataclass(frozen=True, slots=True)
