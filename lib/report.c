@@ -553,24 +553,83 @@ static int statement_entry_rec(bank *b, bank_statement *s, const struct acct_inf
  * block: from the block's posting records when they are known, else along the chain;
  * s->next is set when more remain.
  */
+/*
+ * The account's blocks in order from a position, for a statement: one history seek,
+ * then the next block is the cursor's next row (an account's blocks are neighbours in
+ * history's key order), then the tail. block_at() would seek again for every block.
+ * blocks_end() must run on every path out.
+ */
+struct blocks {
+	bank__q *q; /* the open range; NULL once it has run out */
+	bool tail;  /* the tail was returned: nothing after it */
+};
+
+static int blocks_start(bank *b, struct blocks *it, int64_t account_id, int64_t pos)
+{
+	it->tail = false;
+	it->q = bank__q_get(b, "SELECT last_seq, entries FROM history WHERE account_id = ? AND last_seq >= ?"
+			       " ORDER BY last_seq");
+	if (it->q == NULL)
+		return bank__last_code();
+	bank__q_int(it->q, 1, account_id);
+	bank__q_int(it->q, 2, pos);
+	return BANK_OK;
+}
+
+static void blocks_end(struct blocks *it)
+{
+	if (it->q != NULL)
+		bank__q_reset(it->q);
+	it->q = NULL;
+}
+
+/* The next block, as block_at() returns it; *end = 0 and *n = 0 after the tail. */
+static int blocks_next(struct blocks *it, int64_t account_id, const bank__tail *t, int64_t *end,
+		       bank__prec recs[BANK__HISTORY_BLOCK], size_t *n, bool *known)
+{
+	*n = 0;
+	*known = false;
+	*end = 0;
+	if (it->q != NULL) {
+		int rc = bank__q_step(it->q);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			*end = bank__q_col_int(it->q, 0);
+			size_t len;
+			const void *blob = bank__q_col_blob(it->q, 1, &len);
+			*known = !bank__q_col_null(it->q, 1);
+			return block_decode(account_id, *end, blob, len, *known, recs, n);
+		}
+		blocks_end(it);
+	}
+	if (it->tail)
+		return BANK_OK;
+	it->tail = true;
+	*end = t->last_seq;
+	*known = t->known;
+	return *known ? recent_decode(account_id, t, recs, n) : BANK_OK;
+}
+
 static int statement_read(bank *b, bank_statement *s, const struct acct_info *a, int64_t lo, int64_t hi, size_t limit)
 {
 	int64_t seqs[BANK__HISTORY_BLOCK], others[BANK__HISTORY_BLOCK];
 	bank__prec recs[BANK__HISTORY_BLOCK];
 	size_t cap = 0, n;
 	bool more = false, past = false, known;
-	int rc = BANK_OK;
-	for (int64_t pos = lo; !more && !past;) {
+	struct blocks it;
+	int rc = blocks_start(b, &it, a->id, lo + 1);
+	for (int64_t pos = lo; rc == BANK_OK && !more && !past;) {
 		int64_t end;
-		if ((rc = block_at(b, a->id, &a->tail, pos + 1, &end, recs, &n, &known)) != BANK_OK)
-			return rc;
+		if ((rc = blocks_next(&it, a->id, &a->tail, &end, recs, &n, &known)) != BANK_OK)
+			break;
 		if (end <= pos)
 			break;
 		if (!known && (rc = chain_block(b, a->id, pos, end, seqs, others, &n)) != BANK_OK)
-			return rc;
+			break;
 		if (n == 0)
 			break;
-		for (size_t i = 0; i < n && !more && !past; i++) {
+		for (size_t i = 0; i < n && !more && !past && rc == BANK_OK; i++) {
 			int64_t seq = known ? recs[i].seq : seqs[i];
 			if (seq <= pos)
 				continue;
@@ -578,12 +637,15 @@ static int statement_read(bank *b, bank_statement *s, const struct acct_info *a,
 				past = true;
 			else if (s->count == limit)
 				more = true;
-			else if ((rc = known ? statement_entry_rec(b, s, a, &recs[i], &cap)
-					     : statement_entry(b, s, a, seq, others[i], &cap)) != BANK_OK)
-				return rc;
+			else
+				rc = known ? statement_entry_rec(b, s, a, &recs[i], &cap)
+					   : statement_entry(b, s, a, seq, others[i], &cap);
 		}
 		pos = end;
 	}
+	blocks_end(&it);
+	if (rc != BANK_OK)
+		return rc;
 	if (more) {
 		char buf[24];
 		snprintf(buf, sizeof buf, "%lld", (long long)s->entries[s->count - 1].seq);

@@ -779,6 +779,41 @@ static void test_handle_checkpoint__busy(void **state)
 	bank_close(b);
 }
 
+/*
+ * A call leaves no statement open behind it: after statement pages that stop inside a
+ * history block (both with posting records and without), the handle itself can run a
+ * TRUNCATE checkpoint, which SQLite refuses to a connection still reading.
+ */
+static void test_handle_checkpoint__after_reads(void **state)
+{
+	tmp *t = *state;
+	char acct[BANK_ACCOUNT_NUMBER_SIZE];
+	for (int records = 0; records <= 1; records++) {
+		bank_options o;
+		fx_options(&o);
+		o.durability = BANK_DURABILITY_NORMAL;
+		o.statement_records = records;
+		o.busy_timeout_ms = 50;
+		bank *b = NULL;
+		FX_OK(bank_open(&b, t->path, &o));
+		if (records == 0)
+			one_account(b, acct);
+		deposits(b, acct, records ? "r" : "p", 40); /* two full history blocks and a tail */
+		static const size_t limits[] = {1, 5, 16, 17, 39, 100};
+		for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+			bank_statement *st = NULL;
+			FX_OK(bank_statement_get(&st, b, acct, 0, 0, limits[i], NULL));
+			size_t have = 40 * (size_t)(records + 1);
+			assert_int_equal(st->count, limits[i] < have ? limits[i] : have);
+			bank_statement_free(st);
+			bank_checkpoint_info info;
+			FX_OK(bank_checkpoint(b, BANK_CHECKPOINT_TRUNCATE, &info));
+			assert_int_equal(wal_bytes(t), 0);
+		}
+		bank_close(b);
+	}
+}
+
 struct checkpointer {
 	const char *path;
 	volatile int stop; /* set by the main thread after joining the writer's work */
@@ -1306,6 +1341,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_handle_checkpoint__refusals, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_handle_checkpoint__memory),
 		cmocka_unit_test_setup_teardown(test_handle_checkpoint__busy, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_handle_checkpoint__after_reads, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_checkpoint__concurrent, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_handle_open__memory),
 		cmocka_unit_test(test_handle_open__memory_is_private),
