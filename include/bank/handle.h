@@ -155,8 +155,9 @@ typedef struct bank_checkpoint_info {
  *        BANK_EBUSY; may be NULL
  * @return BANK_OK; BANK_EINVAL (unknown mode); BANK_EBUSY (FULL, RESTART or TRUNCATE
  *         could not finish within the busy timeout because another handle kept writing
- *         or reading, or, in any mode, another handle was checkpointing at that moment:
- *         what could be copied was copied, and a later call goes on from there);
+ *         or reading, or, in any mode, another handle was checkpointing or a commit was
+ *         changing the WAL at that moment: what could be copied was copied, and a later
+ *         call goes on from there);
  *         BANK_EPERM (the principal may not run it); BANK_EIO
  */
 BANK_EXTERN(int) bank_checkpoint(bank *b, bank_checkpoint_mode mode, bank_checkpoint_info *info);

@@ -203,7 +203,7 @@ static void *checkpointer_main(void *arg)
 		note_error(&c->t, rc, "bank_open (checkpointer)");
 		return NULL;
 	}
-	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+	do { /* at least once, however slow the thread starts */
 		bank_checkpoint_info info;
 		bank_checkpoint_mode mode = (bank_checkpoint_mode)(c->runs % 4);
 		rc = bank_checkpoint(b, mode, &info);
@@ -215,7 +215,7 @@ static void *checkpointer_main(void *arg)
 		else if (info.copied != info.wal_pages && mode != BANK_CHECKPOINT_PASSIVE)
 			note_error(&c->t, BANK_EINVAL, "bank_checkpoint: finished without copying every page");
 		nanosleep(&(struct timespec){0, 2000000}, NULL);
-	}
+	} while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE));
 	bank_close(b);
 	return NULL;
 }

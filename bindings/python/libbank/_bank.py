@@ -827,7 +827,8 @@ class Bank:
         then empties the WAL file.
 
         Raises InvalidArgument (unknown mode), Busy (another Bank kept the file busy past
-        the busy timeout, or was checkpointing at that moment: what could be copied was).
+        the busy timeout, or was checkpointing or committing at that moment: what could
+        be copied was; call again).
         """
         if mode not in _CHECKPOINT:
             raise InvalidArgument(f"mode must be 'passive', 'full', 'restart' or 'truncate', not {mode!r}")
