@@ -386,7 +386,8 @@ static int apply_balance(const struct acct *a, bool debit, int64_t amount, int64
 
 /*
  * Writes an account's new balance and pending amount. A posting (rec not NULL) also
- * moves the end of its chain to rec->seq and appends its record to account.recent;
+ * moves the end of its chain to rec->seq and, on a handle that keeps posting records
+ * (when only rec->seq is set otherwise), appends its record to account.recent;
  * every BANK__HISTORY_BLOCK-th posting moves the block's records into a history row
  * instead: one history page per block of postings, not one per posting, and the
  * account row, which the posting rewrites anyway, carries the rest.
@@ -716,8 +717,9 @@ static int apply(bank *b, const struct req *r, bank_time now, bank_transfer **ou
 	if ((rc = bank__q_exec(q)) != BANK_OK)
 		return rc == BANK_EEXISTS ? bank__err(BANK_EEXISTS, "transfer id \"%s\" exists", id) : rc;
 	int64_t seq = bank__last_rowid(b);
-	bank__prec drec, crec;
-	if (posted) {
+	/* The records are built only for a handle that keeps them; otherwise only seq is read. */
+	bank__prec drec = {.seq = seq}, crec = {.seq = seq};
+	if (posted && b->statement_records) {
 		bool extra = (r->memo != NULL && r->memo[0] != '\0') || ref_seq != 0;
 		bank__prec_make(&drec, seq, kind_names[r->kind], true, id, extra, now, amount, dbal, cr.number);
 		bank__prec_make(&crec, seq, kind_names[r->kind], false, id, extra, now, amount, cbal, dr.number);

@@ -249,39 +249,70 @@ static int recent_decode(int64_t account_id, const bank__tail *t, bank__prec rec
 	return rc;
 }
 
+/* Decodes the current row of a query on history that selects (last_seq, entries). */
+static int block_row(bank__q *q, int64_t account_id, int64_t *end, bank__prec recs[BANK__HISTORY_BLOCK], size_t *n,
+		     bool *known)
+{
+	*end = bank__q_col_int(q, 0);
+	size_t len;
+	const void *blob = bank__q_col_blob(q, 1, &len);
+	*known = !bank__q_col_null(q, 1);
+	return block_decode(account_id, *end, blob, len, *known, recs, n);
+}
+
 /*
- * The block of the account's postings that holds position pos: its end (the last
- * posting of the first history block that ends at or after pos, else the account's last
- * posting, 0 when it has none) and, when they are known (*known), its posting records
- * (history.entries, else account.recent), checked against what the block must hold.
- * Every posting of the account at or after pos, up to the end, is within
- * BANK__HISTORY_BLOCK links of it. t is the account's tail, or NULL to read it here
- * when the block is the tail.
+ * An account's blocks in order from a position: one history seek, then each next block
+ * is the cursor's next row (an account's blocks are neighbours in history's key order),
+ * then the tail. blocks_end() must run on every path out.
  */
-static int block_at(bank *b, int64_t account_id, const bank__tail *t, int64_t pos, int64_t *end,
-		    bank__prec recs[BANK__HISTORY_BLOCK], size_t *n, bool *known)
+struct blocks {
+	bank__q *q; /* the open range; NULL once it has run out */
+	bool tail;  /* the tail was returned: nothing after it */
+};
+
+static int blocks_start(bank *b, struct blocks *it, int64_t account_id, int64_t pos)
+{
+	it->tail = false;
+	it->q = bank__q_get(b, "SELECT last_seq, entries FROM history WHERE account_id = ? AND last_seq >= ?"
+			       " ORDER BY last_seq");
+	if (it->q == NULL)
+		return bank__last_code();
+	bank__q_int(it->q, 1, account_id);
+	bank__q_int(it->q, 2, pos);
+	return BANK_OK;
+}
+
+static void blocks_end(struct blocks *it)
+{
+	if (it->q != NULL)
+		bank__q_reset(it->q);
+	it->q = NULL;
+}
+
+/*
+ * The next block: its end (the last posting of the next history block, else the
+ * account's last posting; 0 when it has none, and after the tail) and, when they are
+ * known (*known), its posting records (history.entries, else account.recent), checked
+ * against what the block must hold. t is the account's tail, or NULL to read it here
+ * when the next block is the tail.
+ */
+static int blocks_next(bank *b, struct blocks *it, int64_t account_id, const bank__tail *t, int64_t *end,
+		       bank__prec recs[BANK__HISTORY_BLOCK], size_t *n, bool *known)
 {
 	*n = 0;
 	*known = false;
-	bank__q *q = bank__q_get(b, "SELECT last_seq, entries FROM history WHERE account_id = ? AND last_seq >= ?"
-				    " ORDER BY last_seq LIMIT 1");
-	if (q == NULL)
-		return bank__last_code();
-	bank__q_int(q, 1, account_id);
-	bank__q_int(q, 2, pos);
-	int rc = bank__q_step(q);
-	if (rc == 1) {
-		*end = bank__q_col_int(q, 0);
-		size_t len;
-		const void *blob = bank__q_col_blob(q, 1, &len);
-		*known = !bank__q_col_null(q, 1);
-		rc = block_decode(account_id, *end, blob, len, *known, recs, n);
-		bank__q_reset(q);
-		return rc;
+	*end = 0;
+	int rc;
+	if (it->q != NULL) {
+		if ((rc = bank__q_step(it->q)) < 0)
+			return rc;
+		if (rc == 1)
+			return block_row(it->q, account_id, end, recs, n, known);
+		blocks_end(it);
 	}
-	bank__q_reset(q);
-	if (rc < 0)
-		return rc;
+	if (it->tail)
+		return BANK_OK;
+	it->tail = true;
 	bank__tail own;
 	if (t == NULL) {
 		if ((rc = tail_read(b, account_id, &own)) != BANK_OK)
@@ -291,6 +322,22 @@ static int block_at(bank *b, int64_t account_id, const bank__tail *t, int64_t po
 	*end = t->last_seq;
 	*known = t->known;
 	return *known ? recent_decode(account_id, t, recs, n) : BANK_OK;
+}
+
+/*
+ * The block of the account's postings that holds position pos, as blocks_next() returns
+ * it. Every posting of the account at or after pos, up to the end, is within
+ * BANK__HISTORY_BLOCK links of it.
+ */
+static int block_at(bank *b, int64_t account_id, const bank__tail *t, int64_t pos, int64_t *end,
+		    bank__prec recs[BANK__HISTORY_BLOCK], size_t *n, bool *known)
+{
+	struct blocks it;
+	int rc = blocks_start(b, &it, account_id, pos);
+	if (rc == BANK_OK)
+		rc = blocks_next(b, &it, account_id, t, end, recs, n, known);
+	blocks_end(&it);
+	return rc;
 }
 
 /*
@@ -317,13 +364,8 @@ static int balance_before_known(bank *b, int64_t account_id, int64_t seq, const 
 	bool known = false;
 	bank__prec before[BANK__HISTORY_BLOCK];
 	size_t m = 0;
-	if (rc == 1) {
-		prev = bank__q_col_int(q, 0);
-		size_t len;
-		const void *blob = bank__q_col_blob(q, 1, &len);
-		known = !bank__q_col_null(q, 1);
-		rc = block_decode(account_id, prev, blob, len, known, before, &m);
-	}
+	if (rc == 1)
+		rc = block_row(q, account_id, &prev, before, &m, &known);
 	bank__q_reset(q);
 	if (rc < 0)
 		return rc;
@@ -553,64 +595,6 @@ static int statement_entry_rec(bank *b, bank_statement *s, const struct acct_inf
  * block: from the block's posting records when they are known, else along the chain;
  * s->next is set when more remain.
  */
-/*
- * The account's blocks in order from a position, for a statement: one history seek,
- * then the next block is the cursor's next row (an account's blocks are neighbours in
- * history's key order), then the tail. block_at() would seek again for every block.
- * blocks_end() must run on every path out.
- */
-struct blocks {
-	bank__q *q; /* the open range; NULL once it has run out */
-	bool tail;  /* the tail was returned: nothing after it */
-};
-
-static int blocks_start(bank *b, struct blocks *it, int64_t account_id, int64_t pos)
-{
-	it->tail = false;
-	it->q = bank__q_get(b, "SELECT last_seq, entries FROM history WHERE account_id = ? AND last_seq >= ?"
-			       " ORDER BY last_seq");
-	if (it->q == NULL)
-		return bank__last_code();
-	bank__q_int(it->q, 1, account_id);
-	bank__q_int(it->q, 2, pos);
-	return BANK_OK;
-}
-
-static void blocks_end(struct blocks *it)
-{
-	if (it->q != NULL)
-		bank__q_reset(it->q);
-	it->q = NULL;
-}
-
-/* The next block, as block_at() returns it; *end = 0 and *n = 0 after the tail. */
-static int blocks_next(struct blocks *it, int64_t account_id, const bank__tail *t, int64_t *end,
-		       bank__prec recs[BANK__HISTORY_BLOCK], size_t *n, bool *known)
-{
-	*n = 0;
-	*known = false;
-	*end = 0;
-	if (it->q != NULL) {
-		int rc = bank__q_step(it->q);
-		if (rc < 0)
-			return rc;
-		if (rc == 1) {
-			*end = bank__q_col_int(it->q, 0);
-			size_t len;
-			const void *blob = bank__q_col_blob(it->q, 1, &len);
-			*known = !bank__q_col_null(it->q, 1);
-			return block_decode(account_id, *end, blob, len, *known, recs, n);
-		}
-		blocks_end(it);
-	}
-	if (it->tail)
-		return BANK_OK;
-	it->tail = true;
-	*end = t->last_seq;
-	*known = t->known;
-	return *known ? recent_decode(account_id, t, recs, n) : BANK_OK;
-}
-
 static int statement_read(bank *b, bank_statement *s, const struct acct_info *a, int64_t lo, int64_t hi, size_t limit)
 {
 	int64_t seqs[BANK__HISTORY_BLOCK], others[BANK__HISTORY_BLOCK];
@@ -621,7 +605,7 @@ static int statement_read(bank *b, bank_statement *s, const struct acct_info *a,
 	int rc = blocks_start(b, &it, a->id, lo + 1);
 	for (int64_t pos = lo; rc == BANK_OK && !more && !past;) {
 		int64_t end;
-		if ((rc = blocks_next(&it, a->id, &a->tail, &end, recs, &n, &known)) != BANK_OK)
+		if ((rc = blocks_next(b, &it, a->id, &a->tail, &end, recs, &n, &known)) != BANK_OK)
 			break;
 		if (end <= pos)
 			break;

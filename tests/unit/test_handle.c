@@ -93,6 +93,19 @@ static char *raw_schema(sqlite3 *db)
 	return copy;
 }
 
+/* A branch, a product and one customer account on @p b; its number in @p acct. */
+static void one_account(bank *b, char acct[BANK_ACCOUNT_NUMBER_SIZE])
+{
+	FX_OK(bank_branch_add(NULL, b, "HQ", "Head Office", NULL));
+	fx_product(b, "SAV", "USD", BANK_PRODUCT_SAVINGS, 0, 0);
+	bank_customer_spec cs = BANK_CUSTOMER_SPEC_INIT;
+	cs.name = "Kim";
+	bank_customer *c = NULL;
+	FX_OK(bank_customer_add(&c, b, &cs));
+	fx_open_account(b, c->id, "SAV", acct);
+	bank_customer_free(c);
+}
+
 static int64_t customer_count(bank *b)
 {
 	bank_customer_list *l = NULL;
@@ -543,15 +556,8 @@ static void test_handle_open__threads_share_file(void **state)
 {
 	tmp *t = *state;
 	bank *b = fx_open_bare(t->path, 1);
-	FX_OK(bank_branch_add(NULL, b, "HQ", "Head Office", NULL));
-	fx_product(b, "SAV", "USD", BANK_PRODUCT_SAVINGS, 0, 0);
-	bank_customer_spec cs = BANK_CUSTOMER_SPEC_INIT;
-	cs.name = "Hal";
-	bank_customer *c = NULL;
-	FX_OK(bank_customer_add(&c, b, &cs));
 	char acct[BANK_ACCOUNT_NUMBER_SIZE];
-	fx_open_account(b, c->id, "SAV", acct);
-	bank_customer_free(c);
+	one_account(b, acct);
 
 	enum { N = 4 };
 	struct worker w[N];
@@ -578,15 +584,8 @@ static void test_handle_busy__timeout(void **state)
 	o.busy_timeout_ms = 50;
 	bank *b = NULL;
 	FX_OK(bank_open(&b, t->path, &o));
-	FX_OK(bank_branch_add(NULL, b, "HQ", "Head Office", NULL));
-	fx_product(b, "SAV", "USD", BANK_PRODUCT_SAVINGS, 0, 0);
-	bank_customer_spec cs = BANK_CUSTOMER_SPEC_INIT;
-	cs.name = "Ivy";
-	bank_customer *c = NULL;
-	FX_OK(bank_customer_add(&c, b, &cs));
 	char acct[BANK_ACCOUNT_NUMBER_SIZE];
-	fx_open_account(b, c->id, "SAV", acct);
-	bank_customer_free(c);
+	one_account(b, acct);
 
 	/* another connection holds the write lock */
 	sqlite3 *db = raw_open(t->path);
@@ -606,19 +605,6 @@ static void test_handle_busy__timeout(void **state)
 }
 
 /* ---- checkpoints ---- */
-
-/* A branch, a product and one customer account on @p b; its number in @p acct. */
-static void one_account(bank *b, char acct[BANK_ACCOUNT_NUMBER_SIZE])
-{
-	FX_OK(bank_branch_add(NULL, b, "HQ", "Head Office", NULL));
-	fx_product(b, "SAV", "USD", BANK_PRODUCT_SAVINGS, 0, 0);
-	bank_customer_spec cs = BANK_CUSTOMER_SPEC_INIT;
-	cs.name = "Kim";
-	bank_customer *c = NULL;
-	FX_OK(bank_customer_add(&c, b, &cs));
-	fx_open_account(b, c->id, "SAV", acct);
-	bank_customer_free(c);
-}
 
 static int64_t wal_bytes(const tmp *t)
 {
