@@ -12,6 +12,11 @@
  *                     [--single N] [--durability full|normal|both] [--serve]
  *                     [--cache-size N] [--wal-autocheckpoint N] [--mmap-size MIB]
  *                     [--statement-records 0|1] [--measure-reads N] [--checkpointer MS]
+ *                     [--batch-sweep LIST]
+ *
+ * --batch-sweep LIST (comma-separated batch sizes, e.g. 100,1000,10000): after the
+ * window and the final reads of --measure-reads, one more batched window per size
+ * (workload.h, bench_sweep).
  *
  * --checkpointer MS opens the handles with BANK_WAL_AUTOCHECKPOINT_OFF and runs a
  * thread with its own handle that calls bank_checkpoint(PASSIVE) every MS milliseconds
@@ -315,7 +320,8 @@ static void usage(void)
 	fprintf(stderr, "usage: bench_ledger --db PATH [--accounts N] [--journal N] [--window N]\n"
 			"                    [--batch N] [--single N] [--durability full|normal|both] [--serve]\n"
 			"                    [--cache-size N] [--wal-autocheckpoint N] [--mmap-size MIB]\n"
-			"                    [--statement-records 0|1] [--measure-reads N] [--checkpointer MS]\n");
+			"                    [--statement-records 0|1] [--measure-reads N] [--checkpointer MS]\n"
+			"                    [--batch-sweep LIST]\n");
 	exit(2);
 }
 
@@ -324,6 +330,8 @@ int main(int argc, char **argv)
 	bench s = {0};
 	long journal = 100000, window = 100000, single = 2000;
 	const char *durability = "both";
+	long sweep[BENCH_SWEEP_MAX];
+	int nsweep = 0;
 	s.accounts = 10000;
 	s.batch = 1000;
 	bool serve = false;
@@ -364,12 +372,18 @@ int main(int argc, char **argv)
 			s.statement_records = (int)arg_long(a, v);
 		else if (!strcmp(a, "--checkpointer"))
 			s.checkpointer_ms = arg_long(a, v);
-		else
+		else if (!strcmp(a, "--batch-sweep")) {
+			if ((nsweep = bench_parse_sweep(v, sweep, BENCH_SWEEP_MAX)) < 0) {
+				fprintf(stderr, "bench_ledger: bad --batch-sweep: %s (up to %d sizes, 1 to %d)\n", v,
+					BENCH_SWEEP_MAX, BENCH_BATCH_MAX);
+				return 2;
+			}
+		} else
 			usage();
 	}
 	if (!s.path || (strcmp(durability, "full") && strcmp(durability, "normal") && strcmp(durability, "both")))
 		usage();
-	if (s.accounts < 2 || s.batch < 1 || s.batch > 100000 || journal < s.accounts) {
+	if (s.accounts < 2 || s.batch < 1 || s.batch > BENCH_BATCH_MAX || journal < s.accounts) {
 		fprintf(stderr, "bench_ledger: need accounts >= 2, 1 <= batch <= 100000, journal >= accounts\n");
 		return 2;
 	}
@@ -379,7 +393,10 @@ int main(int argc, char **argv)
 		window = journal - s.accounts;
 
 	s.numbers = calloc((size_t)s.accounts, sizeof *s.numbers);
-	s.req = calloc((size_t)s.batch, sizeof *s.req);
+	long most = s.batch; /* the largest batch, for the request array */
+	for (int i = 0; i < nsweep; i++)
+		most = sweep[i] > most ? sweep[i] : most;
+	s.req = calloc((size_t)most, sizeof *s.req);
 	if (!s.numbers || !s.req) {
 		fprintf(stderr, "bench_ledger: out of memory\n");
 		free(s.numbers);
@@ -430,7 +447,7 @@ int main(int argc, char **argv)
 	run_batched(&s, journal - window - s.rows);
 	fprintf(stderr, "bench_ledger: prefilled %ld rows in %.1f s\n", s.rows, bench_now() - t0);
 
-	bench_ops ops = {"libbank", &s, ops_batched, ops_durability, ops_single, &s.rows, &s.refused};
+	bench_ops ops = {"libbank", &s, ops_batched, ops_durability, ops_single, &s.rows, &s.refused, &s.batch};
 	int status = 0;
 	if (serve)
 		status = bench_serve(&ops);
@@ -438,6 +455,8 @@ int main(int argc, char **argv)
 		bench_script(&ops, window, single, durability);
 	if (s.measure_reads > 0)
 		measure_reads(&s);
+	if (!serve)
+		bench_sweep(&ops, window, sweep, nsweep); /* after the reads: they are at the journal's size */
 	if (s.checkpointer_ms > 0) {
 		bench_ckpt_stop(&ckpt);
 		bank_close(ckpt.ctx);

@@ -17,7 +17,10 @@
  * usage: floor --mode bare|statement --db PATH [--accounts N] [--journal N]
  *              [--window N] [--batch N] [--single N] [--durability full|normal|both]
  *              [--cache-size N] [--wal-autocheckpoint N] [--mmap-size MIB] [--serve]
- *              [--extra LIST] [--checkpointer MS]
+ *              [--extra LIST] [--checkpointer MS] [--batch-sweep LIST]
+ *
+ * --batch-sweep LIST (comma-separated batch sizes): after the window, one more batched
+ * window per size (workload.h, bench_sweep), as bench_ledger --batch-sweep does.
  *
  * --checkpointer MS: commits never checkpoint (wal_autocheckpoint=0); a thread with its
  * own connection runs a PASSIVE checkpoint every MS milliseconds (workload.h), as
@@ -327,7 +330,8 @@ static void usage(void)
 			"             [--window N] [--batch N] [--single N]\n"
 			"             [--durability full|normal|both] [--cache-size N] [--serve]\n"
 			"             [--wal-autocheckpoint N] [--mmap-size MIB]\n"
-			"             [--extra id,time,balances,row,audit,account|all] [--checkpointer MS]\n");
+			"             [--extra id,time,balances,row,audit,account|all] [--checkpointer MS]\n"
+			"             [--batch-sweep LIST]\n");
 	exit(2);
 }
 
@@ -335,6 +339,8 @@ int main(int argc, char **argv)
 {
 	floor_opts o = {NULL, NULL, 10000, 100000, 100000, 1000, 2000, "both", 0, 0, 0, 0, 0};
 	bool serve = false;
+	long sweep[BENCH_SWEEP_MAX];
+	int nsweep = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--serve")) {
@@ -370,7 +376,13 @@ int main(int argc, char **argv)
 			o.extra = parse_extra(v);
 		else if (!strcmp(a, "--checkpointer"))
 			o.checkpointer_ms = arg_long(a, v);
-		else
+		else if (!strcmp(a, "--batch-sweep")) {
+			if ((nsweep = bench_parse_sweep(v, sweep, BENCH_SWEEP_MAX)) < 0) {
+				fprintf(stderr, "floor: bad --batch-sweep: %s (up to %d sizes, 1 to %d)\n", v,
+					BENCH_SWEEP_MAX, BENCH_BATCH_MAX);
+				return 2;
+			}
+		} else
 			usage();
 	}
 	if (!o.mode || !o.db || (strcmp(o.mode, "bare") && strcmp(o.mode, "statement")))
@@ -519,12 +531,14 @@ int main(int argc, char **argv)
 	run_batched(&f, &o, prefill);
 	fprintf(stderr, "floor %s: prefilled %ld rows in %.1f s\n", impl, f.rows, bench_now() - t0);
 
-	bench_ops ops = {impl, &ops_ctx, ops_batched, ops_durability, ops_single, &f.rows, &f.refused};
+	bench_ops ops = {impl, &ops_ctx, ops_batched, ops_durability, ops_single, &f.rows, &f.refused, &o.batch};
 	int status = 0;
 	if (serve)
 		status = bench_serve(&ops);
-	else
+	else {
 		bench_script(&ops, o.window, o.single, o.durability);
+		bench_sweep(&ops, o.window, sweep, nsweep);
+	}
 
 	/* The journal size actually reached, from the file. */
 	sqlite3_stmt *count = prepare(f.db, "SELECT count(*) FROM journal");

@@ -27,11 +27,14 @@
 #     the SMALL bank at the end size against itself at 100,000 rows, and the large bank
 #     against the SMALL one
 #   - the peak resident memory (ru_maxrss, /usr/bin/time %M) of each program
+#   - with --batch-sweep LIST, batched transfers/s of all six runs at each batch size
+#     listed (one more window each after the main one; workload.h, bench_sweep)
 #
 # usage: bench/scale.sh [--builddir DIR] [--quick] [--accounts N] [--transfers N]
 #                       [--small-accounts N] [--window N] [--batch N] [--cache-size N]
 #                       [--wal-autocheckpoint N] [--mmap-size MIB] [--statement-records 0|1]
-#                       [--samples N] [--tmpdir DIR] [--keep-log FILE]
+#                       [--samples N] [--tmpdir DIR] [--keep-log FILE] [--best]
+#                       [--batch-sweep LIST]
 #
 #   default   1,000,000 accounts, 10,000,000 journal rows (about 60-75 minutes on a
 #             2-vCPU VM, mostly prefills: see docs/performance.md), window 100,000,
@@ -39,6 +42,10 @@
 #             tree may change meanwhile.
 #   --quick   20,000 accounts, 200,000 rows, window 20,000, 200 samples (a minute or two)
 #   e.g.      bench/scale.sh --accounts 100000 --transfers 1000000
+#   --best    the best settings found (docs/performance.md, "The best settings found"):
+#             --cache-size -4194304 (4 GiB: the page cache holds the file) and
+#             --wal-autocheckpoint 100000; later options still override them
+#   --batch-sweep 100,1000,10000   also measure these batch sizes (comma-separated)
 #   --statement-records 1   both libbank runs keep posting records
 #             (bank_options.statement_records: faster statements, slower postings)
 #
@@ -58,6 +65,7 @@ wal_autocheckpoint=1000
 mmap_size=0
 statement_records=0
 samples=1000
+batch_sweep=
 tmpbase=${TMPDIR:-/tmp}
 keep_log=
 
@@ -77,7 +85,9 @@ while [ $# -gt 0 ]; do
 	--samples) samples=$2; shift 2 ;;
 	--tmpdir) tmpbase=$2; shift 2 ;;
 	--keep-log) keep_log=$2; shift 2 ;;
-	-h|--help) sed -n '2,45p' "$0"; exit 0 ;;
+	--best) cache_size=-4194304; wal_autocheckpoint=100000; shift ;;
+	--batch-sweep) batch_sweep=$2; shift 2 ;;
+	-h|--help) sed -n '2,54p' "$0"; exit 0 ;;
 	*) echo "scale.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
@@ -126,7 +136,7 @@ echo "libbank scale benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)," \
      "on $(uname -n): $(nproc) cpus, SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)"
 echo "accounts=$accounts small_accounts=$small journal=$transfers window=$window batch=$batch" \
      "cache_size=$cache_size wal_autocheckpoint=$wal_autocheckpoint mmap_size_mib=$mmap_size" \
-     "statement_records=$statement_records samples=$samples;" \
+     "statement_records=$statement_records samples=$samples batch_sweep=${batch_sweep:-none};" \
      "WAL, synchronous FULL, default page size"
 
 # run NAME PROGRAM ARGS...: one program on a fresh file; tags its output lines with NAME.
@@ -151,6 +161,7 @@ run() {
 }
 
 common="--journal $transfers --window $window --batch $batch --cache-size $cache_size --wal-autocheckpoint $wal_autocheckpoint --mmap-size $mmap_size --single 0 --durability full"
+[ -z "$batch_sweep" ] || common="$common --batch-sweep $batch_sweep"
 begin=$(date +%s)
 # shellcheck disable=SC2086 # $common holds numbers and flags only
 {
@@ -173,6 +184,11 @@ function ratio(a, b) { return b > 0 ? a / b : 0 }
 $2 == "result" && field($0, "phase") == "batched" {
 	tps[$1] = field($0, "tps"); jb[$1] = field($0, "journal_before"); ja[$1] = field($0, "journal_after")
 	if (field($0, "refused") + 0 > 0) refused = refused " " $1
+}
+$2 == "result" && field($0, "phase") == "sweep" {
+	b = field($0, "batch"); swt[$1, b] = field($0, "tps")
+	if (!(b in swseen)) { swseen[b] = 1; swb[++nsw] = b }
+	if (field($0, "refused") + 0 > 0) refused = refused " " $1 "(batch " b ")"
 }
 $2 == "reads" {
 	k = $1 SUBSEP (++nreads[$1])
@@ -226,6 +242,20 @@ END {
 	       rj[base], r1, (r1 <= 2 ? "within 2x" : "NOT within 2x")
 	printf "short page, %s accounts at %s rows / %s accounts at %s rows: %.2fx: %s\n", accounts, rj[end_], \
 	       small, rj[base], r2, (r2 <= 2 ? "within 2x" : "NOT within 2x")
+
+	if (nsw > 0) {
+		printf "\nbatch-size sweep: batched transfers/s, one window per batch size after the main one\n"
+		printf "%-9s %-7s %10s %10s %10s %14s %12s\n", "accounts", "batch", "libbank", "bare", "statement", \
+		       "lib/statement", "lib/bare"
+		for (j = 1; j <= 2; j++) {
+			sfx = (j == 1 ? "" : "_small")
+			for (i = 1; i <= nsw; i++) {
+				b = swb[i]; l = swt["libbank" sfx, b]; br = swt["bare" sfx, b]; st = swt["statement" sfx, b]
+				printf "%-9s %-7s %10d %10d %10d %14.2f %12.2f\n", (j == 1 ? accounts : small), b, l, br, st, \
+				       ratio(l, st), ratio(l, br)
+			}
+		}
+	}
 
 	printf "\npeak resident memory (ru_maxrss) and wall time of each program (setup and prefill included)\n"
 	split("bare statement libbank libbank_small bare_small statement_small", pr, " ")

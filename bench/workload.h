@@ -10,6 +10,8 @@
  *              journal - window rows
  *   batched    `window` transfers in batches, timed; the journal now holds `journal`
  *   single     `single` transfers, one commit each, timed, per durability asked
+ *   sweep      with --batch-sweep LIST, one more batched window per batch size listed
+ *              (bench_sweep)
  *
  * With --serve, the timed phases are not run in that order by the program itself but
  * on command from the runner (bench_serve), which interleaves short rounds of the
@@ -17,16 +19,20 @@
  * prints one line the runner parses:
  *   result impl=bare phase=batched durability=full round=0 n=... refused=...
  *          seconds=... tps=... cpu=... wbytes=... journal_before=... journal_after=...
- * cpu is the process's user + system CPU seconds in the phase, wbytes the bytes it
- * wrote (WAL frames and checkpoints, from /proc/self/io; -1 where unavailable).
+ *          batch=...
+ * batch is the transfers per commit (1 for a single phase); cpu is the process's user +
+ * system CPU seconds in the phase, wbytes the bytes it wrote (WAL frames and
+ * checkpoints, from /proc/self/io; -1 where unavailable).
  */
 #ifndef BENCH_WORKLOAD_H
 #define BENCH_WORKLOAD_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -83,6 +89,7 @@ typedef struct bench_ops {
 	void (*single)(void *ctx, long n);
 	long *rows;    /* journal rows written so far */
 	long *refused; /* transfers refused by the funds check so far */
+	long *batch;   /* transfers per commit in batched(); bench_sweep() changes it */
 } bench_ops;
 
 /* Bytes this process has passed to write(2)/pwrite(2) so far (Linux); -1 elsewhere. */
@@ -120,7 +127,7 @@ extern void sqlprof_mark(const char *phase, long n) __attribute__((weak));
 /** Runs one timed phase (batched phases run at durability full) and prints it. */
 static inline void bench_phase(const bench_ops *ops, const char *phase, const char *durability, long n, long round)
 {
-	bool batched = strcmp(phase, "batched") == 0;
+	bool batched = strcmp(phase, "batched") == 0 || strcmp(phase, "sweep") == 0;
 	char name[64];
 	ops->durability(ops->ctx, batched ? "full" : durability); /* untimed */
 	long before = *ops->rows, refused = *ops->refused;
@@ -140,9 +147,10 @@ static inline void bench_phase(const bench_ops *ops, const char *phase, const ch
 	double cpu = bench_cpu() - c0;
 	long long w1 = bench_wbytes();
 	printf("result impl=%s phase=%s durability=%s round=%ld n=%ld refused=%ld seconds=%.6f tps=%.0f "
-	       "cpu=%.6f wbytes=%lld journal_before=%ld journal_after=%ld\n",
+	       "cpu=%.6f wbytes=%lld journal_before=%ld journal_after=%ld batch=%ld\n",
 	       ops->impl, phase, durability, round, n, *ops->refused - refused, seconds,
-	       seconds > 0 ? (double)n / seconds : 0.0, cpu, w0 >= 0 && w1 >= 0 ? w1 - w0 : -1, before, *ops->rows);
+	       seconds > 0 ? (double)n / seconds : 0.0, cpu, w0 >= 0 && w1 >= 0 ? w1 - w0 : -1, before, *ops->rows,
+	       batched ? *ops->batch : 1L);
 	fflush(stdout);
 }
 
@@ -176,6 +184,47 @@ static inline int bench_serve(const bench_ops *ops)
 		}
 	}
 	return 0;
+}
+
+/*
+ * --batch-sweep LIST: the batch sizes (comma-separated, each 1 to BENCH_BATCH_MAX) of
+ * the sweep windows. Returns how many were stored in sizes[max], or -1 for a malformed
+ * or over-long list.
+ */
+#define BENCH_BATCH_MAX 100000
+#define BENCH_SWEEP_MAX 8
+static inline int bench_parse_sweep(const char *s, long *sizes, int max)
+{
+	int n = 0;
+	while (*s) {
+		char *end;
+		errno = 0;
+		long v = strtol(s, &end, 10);
+		if (errno || end == s || v < 1 || v > BENCH_BATCH_MAX || n == max || (*end && *end != ','))
+			return -1;
+		sizes[n++] = v;
+		if (*end == ',' && end[1] == '\0')
+			return -1; /* a trailing comma */
+		s = *end ? end + 1 : end;
+	}
+	return n > 0 ? n : -1;
+}
+
+/*
+ * The batch-size sweep, after the script: one more batched window per size in sizes,
+ * printed as phase=sweep with its batch=. A window is at least 20 commits (n = the
+ * larger of window and 20 x size), so that checkpoints, which come every few commits of
+ * a large batch, are averaged over. Each window continues the journal where the last
+ * left it (journal_before says where). The batch size is restored afterwards.
+ */
+static inline void bench_sweep(const bench_ops *ops, long window, const long *sizes, int count)
+{
+	long saved = *ops->batch;
+	for (int i = 0; i < count; i++) {
+		*ops->batch = sizes[i];
+		bench_phase(ops, "sweep", "full", window > 20 * sizes[i] ? window : 20 * sizes[i], 0);
+	}
+	*ops->batch = saved;
 }
 
 /** Without --serve: the batched window, then the single windows asked for. */
