@@ -133,7 +133,11 @@ static inline void bench_phase(const bench_ops *ops, const char *phase, const ch
 	long before = *ops->rows, refused = *ops->refused;
 	long long w0 = bench_wbytes();
 	double c0 = bench_cpu();
-	snprintf(name, sizeof name, "%s %s %s", ops->impl, phase, durability);
+	/* sqlprof adds up phases of the same name: a sweep's windows are named by batch size. */
+	if (strcmp(phase, "sweep") == 0)
+		snprintf(name, sizeof name, "%s sweep batch=%ld", ops->impl, *ops->batch);
+	else
+		snprintf(name, sizeof name, "%s %s %s", ops->impl, phase, durability);
 	if (sqlprof_mark)
 		sqlprof_mark(name, n);
 	double t0 = bench_now();
