@@ -36,10 +36,15 @@
 #                       [--samples N] [--tmpdir DIR] [--keep-log FILE] [--best]
 #                       [--batch-sweep LIST]
 #
-#   default   1,000,000 accounts, 10,000,000 journal rows (about 60-75 minutes on a
-#             2-vCPU VM, mostly prefills: see docs/performance.md), window 100,000,
-#             batch 1,000. The shell reads this script as it runs: run a copy if the
-#             tree may change meanwhile.
+#   default   1,000,000 accounts, 10,000,000 journal rows (about 40-75 minutes on a
+#             2-vCPU VM, mostly prefills: see docs/performance.md), window 1,000,000
+#             (the journal's last tenth; the programs cap it at half the journal),
+#             batch 1,000. The window is long so that it holds several WAL checkpoints
+#             of every program: a checkpoint comes every `wal_autocheckpoint` pages, and
+#             a program that writes little per transfer (libbank at 10,000 accounts, 1.5
+#             KiB) would otherwise pass a whole short window without one, and look faster
+#             than it is. The shell reads this script as it runs: run a copy if the tree
+#             may change meanwhile.
 #   --quick   20,000 accounts, 200,000 rows, window 20,000, 200 samples (a minute or two)
 #   e.g.      bench/scale.sh --accounts 100000 --transfers 1000000
 #   --best    the best settings found (docs/performance.md, "The best settings found"):
@@ -56,7 +61,7 @@ builddir=build
 accounts=${BENCH_SCALE_ACCOUNTS:-1000000}
 transfers=${BENCH_SCALE_TRANSFERS:-10000000}
 small=10000
-window=100000
+window=1000000
 batch=1000
 # libbank's default page cache (32 MiB) and SQLite's default autocheckpoint; the floors
 # get the same.
