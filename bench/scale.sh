@@ -92,7 +92,7 @@ while [ $# -gt 0 ]; do
 	--keep-log) keep_log=$2; shift 2 ;;
 	--best) cache_size=-4194304; wal_autocheckpoint=100000; shift ;;
 	--batch-sweep) batch_sweep=$2; shift 2 ;;
-	-h|--help) sed -n '2,54p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0"; exit 0 ;;
 	*) echo "scale.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done

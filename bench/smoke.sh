@@ -8,7 +8,8 @@
 #   - a program fails, or refuses a transfer (the workload never should),
 #   - a program's journal does not hold the rows it says it wrote,
 #   - the report lacks a section, or a rate in it is zero,
-# and checks that the programs refuse a malformed --batch-sweep with status 2.
+# and checks that the programs refuse a malformed --batch-sweep with status 2, and that
+# scale.sh --help prints its whole header.
 #
 # usage: bench/smoke.sh BUILDDIR
 set -eu
@@ -74,4 +75,7 @@ for list in 0 1, ,1 1,x 100001 1,2,3,4,5,6,7,8,9; do
 	done
 done
 [ ! -e "$tmp/refused.db" ] || fail "a refused --batch-sweep created a database"
+
+# --help prints the whole header, through its last line.
+sh "$here/scale.sh" --help | tail -n 1 | grep -q '^# Environment:' || fail "scale.sh --help cuts the header short"
 echo "bench-smoke: ok"
