@@ -16,7 +16,7 @@
  *
  * --batch-sweep LIST (comma-separated batch sizes, e.g. 100,1000,10000): after the
  * window and the final reads of --measure-reads, one more batched window per size
- * (workload.h, bench_sweep).
+ * (workload.h, bench_sweep). Not with --serve.
  *
  * --checkpointer MS opens the handles with BANK_WAL_AUTOCHECKPOINT_OFF and runs a
  * thread with its own handle that calls bank_checkpoint(PASSIVE) every MS milliseconds
@@ -381,6 +381,10 @@ int main(int argc, char **argv)
 		} else
 			usage();
 	}
+	if (serve && nsweep > 0) {
+		fprintf(stderr, "bench_ledger: --batch-sweep runs after the script, not with --serve\n");
+		return 2;
+	}
 	if (!s.path || (strcmp(durability, "full") && strcmp(durability, "normal") && strcmp(durability, "both")))
 		usage();
 	if (s.accounts < 2 || s.batch < 1 || s.batch > BENCH_BATCH_MAX || journal < s.accounts) {
@@ -455,8 +459,7 @@ int main(int argc, char **argv)
 		bench_script(&ops, window, single, durability);
 	if (s.measure_reads > 0)
 		measure_reads(&s);
-	if (!serve)
-		bench_sweep(&ops, window, sweep, nsweep); /* after the reads: they are at the journal's size */
+	bench_sweep(&ops, window, sweep, nsweep); /* after the reads: they are at the journal's size */
 	if (s.checkpointer_ms > 0) {
 		bench_ckpt_stop(&ckpt);
 		bank_close(ckpt.ctx);

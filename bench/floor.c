@@ -20,7 +20,8 @@
  *              [--extra LIST] [--checkpointer MS] [--batch-sweep LIST]
  *
  * --batch-sweep LIST (comma-separated batch sizes): after the window, one more batched
- * window per size (workload.h, bench_sweep), as bench_ledger --batch-sweep does.
+ * window per size (workload.h, bench_sweep), as bench_ledger --batch-sweep does. Not
+ * with --serve.
  *
  * --checkpointer MS: commits never checkpoint (wal_autocheckpoint=0); a thread with its
  * own connection runs a PASSIVE checkpoint every MS milliseconds (workload.h), as
@@ -384,6 +385,10 @@ int main(int argc, char **argv)
 			}
 		} else
 			usage();
+	}
+	if (serve && nsweep > 0) {
+		fprintf(stderr, "floor: --batch-sweep runs after the script, not with --serve\n");
+		return 2;
 	}
 	if (!o.mode || !o.db || (strcmp(o.mode, "bare") && strcmp(o.mode, "statement")))
 		usage();

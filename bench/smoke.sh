@@ -8,8 +8,8 @@
 #   - a program fails, or refuses a transfer (the workload never should),
 #   - a program's journal does not hold the rows it says it wrote,
 #   - the report lacks a section, or a rate in it is zero,
-# and checks that the programs refuse a malformed --batch-sweep with status 2, and that
-# scale.sh --help prints its whole header.
+# and checks that the programs refuse a malformed --batch-sweep, or one with --serve,
+# with status 2, and that scale.sh --help prints its whole header.
 #
 # usage: bench/smoke.sh BUILDDIR
 set -eu
@@ -73,6 +73,15 @@ for list in 0 1, ,1 1,x 100001 1,2,3,4,5,6,7,8,9; do
 		fi
 		[ "$rc" -eq 2 ] || fail "$prog --batch-sweep $list: status $rc, expected 2"
 	done
+done
+for prog in "$builddir/bench/floor --mode bare" "$builddir/bench/bench_ledger"; do
+	# shellcheck disable=SC2086 # $prog is a program and its flags
+	if $prog --db "$tmp/refused.db" --serve --batch-sweep 10 </dev/null >/dev/null 2>&1; then
+		rc=0
+	else
+		rc=$?
+	fi
+	[ "$rc" -eq 2 ] || fail "$prog --serve --batch-sweep 10: status $rc, expected 2"
 done
 [ ! -e "$tmp/refused.db" ] || fail "a refused --batch-sweep created a database"
 
