@@ -78,9 +78,14 @@ static int ckpt_run(void *ctx)
  *   audit     one audit row per transfer (JSON details) and its (object, seq) index
  *   account   libbank's account row (12-digit number UNIQUE, status, frozen, pending,
  *             ...), looked up by number, updated by id (implies balances' read path)
- *   all       every one of them
+ *   wide      the account row as libbank has it now (account's columns and the
+ *             posting chain's last_seq, postings and recent), read and updated by id,
+ *             as libbank does with its number cache: the row's width alone, for
+ *             comparing the bare floor's narrow rows at a large bank
+ *   all       every one of them but wide
  */
-enum { X_ID = 1, X_TIME = 2, X_BALANCES = 4, X_ROW = 8, X_AUDIT = 16, X_ACCOUNT = 32, X_ALL = 63 };
+enum { X_ID = 1, X_TIME = 2, X_BALANCES = 4, X_ROW = 8, X_AUDIT = 16, X_ACCOUNT = 32, X_ALL = 63, X_WIDE = 64 };
+#define X_ROWS (X_ACCOUNT | X_WIDE) /* libbank's account table */
 
 typedef struct floor_db {
 	sqlite3 *db;
@@ -151,7 +156,7 @@ static bool read_account(floor_db *f, int64_t id, int64_t *row, int64_t *balance
 	if (found) {
 		*row = sqlite3_column_int64(f->read, 0);
 		*balance = sqlite3_column_int64(f->read, 1);
-		*pending = (f->extra & X_ACCOUNT) ? sqlite3_column_int64(f->read, 2) : 0;
+		*pending = (f->extra & X_ROWS) ? sqlite3_column_int64(f->read, 2) : 0;
 	}
 	sqlite3_reset(f->read);
 	return found;
@@ -161,10 +166,12 @@ static void write_balance(floor_db *f, int64_t row, int64_t balance, int64_t pen
 {
 	sqlite3_bind_int64(f->update, 1, balance);
 	sqlite3_bind_int64(f->update, 2, row);
-	if (f->extra & X_ACCOUNT) {
+	if (f->extra & X_ROWS) {
 		sqlite3_bind_int64(f->update, 3, pending);
 		sqlite3_bind_int64(f->update, 4, now);
 	}
+	if (f->extra & X_WIDE)
+		sqlite3_bind_int64(f->update, 5, f->rows + 1); /* the posting's seq, as last_seq */
 	step_done(f, f->update);
 }
 
@@ -172,7 +179,7 @@ static void write_balance(floor_db *f, int64_t row, int64_t balance, int64_t pen
 static bool transfer(floor_db *f, int64_t debit, int64_t credit, int64_t amount)
 {
 	int64_t now = now_us(), dbal = 0, cbal = 0;
-	if (f->extra & (X_BALANCES | X_ACCOUNT)) {
+	if (f->extra & (X_BALANCES | X_ROWS)) {
 		/* libbank's shape: read both accounts, check in C, write plain updates. */
 		int64_t drow, crow, dpend, cpend;
 		if (!read_account(f, debit, &drow, &dbal, &dpend) || !read_account(f, credit, &crow, &cbal, &cpend) ||
@@ -304,7 +311,7 @@ static long arg_long(const char *name, const char *v)
 
 static unsigned parse_extra(const char *v)
 {
-	static const char *const names[] = {"id", "time", "balances", "row", "audit", "account"};
+	static const char *const names[] = {"id", "time", "balances", "row", "audit", "account", "wide"};
 	unsigned x = 0;
 	char buf[256];
 	snprintf(buf, sizeof buf, "%s", v);
@@ -331,7 +338,7 @@ static void usage(void)
 			"             [--window N] [--batch N] [--single N]\n"
 			"             [--durability full|normal|both] [--cache-size N] [--serve]\n"
 			"             [--wal-autocheckpoint N] [--mmap-size MIB]\n"
-			"             [--extra id,time,balances,row,audit,account|all] [--checkpointer MS]\n"
+			"             [--extra id,time,balances,row,audit,account,wide|all] [--checkpointer MS]\n"
 			"             [--batch-sweep LIST]\n");
 	exit(2);
 }
@@ -439,16 +446,21 @@ int main(int argc, char **argv)
 		exec(f.db, sql);
 	}
 	f.extra = o.extra;
-	if (o.extra & X_ACCOUNT)
-		exec(f.db, "CREATE TABLE account(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE, kind INTEGER "
-			   "NOT NULL, customer_id INTEGER, product_id INTEGER, branch_id INTEGER NOT NULL, currency "
-			   "TEXT NOT NULL, name TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'active', "
-			   "frozen INTEGER NOT NULL DEFAULT 0, balance INTEGER NOT NULL, pending INTEGER NOT NULL "
-			   "DEFAULT 0, opened_at INTEGER NOT NULL, last_activity_at INTEGER NOT NULL, closed_at "
-			   "INTEGER)");
-	else
-		exec(f.db, "CREATE TABLE account(id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)");
 	char sql[1024], cols[256] = "debit, credit, amount, created_at", vals[128] = "?1, ?2, ?3, ?4";
+	if (o.extra & X_ROWS) {
+		snprintf(sql, sizeof sql,
+			 "CREATE TABLE account(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE, kind INTEGER "
+			 "NOT NULL, customer_id INTEGER, product_id INTEGER, branch_id INTEGER NOT NULL, currency "
+			 "TEXT NOT NULL, name TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'active', "
+			 "frozen INTEGER NOT NULL DEFAULT 0, balance INTEGER NOT NULL, pending INTEGER NOT NULL "
+			 "DEFAULT 0, opened_at INTEGER NOT NULL, last_activity_at INTEGER NOT NULL, closed_at "
+			 "INTEGER%s)",
+			 (o.extra & X_WIDE) ? ", last_seq INTEGER NOT NULL DEFAULT 0, postings INTEGER NOT NULL "
+					      "DEFAULT 0, recent BLOB DEFAULT X''"
+					    : "");
+		exec(f.db, sql);
+	} else
+		exec(f.db, "CREATE TABLE account(id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)");
 	snprintf(sql, sizeof sql,
 		 "CREATE TABLE journal(id INTEGER PRIMARY KEY, debit INTEGER, credit INTEGER, "
 		 "amount INTEGER, created_at INTEGER%s%s%s)",
@@ -489,6 +501,11 @@ int main(int argc, char **argv)
 				 "SELECT id, balance, pending, status, frozen, currency FROM account WHERE number = ?");
 		f.update = prepare(
 			f.db, "UPDATE account SET balance = ?1, pending = ?3, last_activity_at = ?4 WHERE id = ?2");
+	} else if (o.extra & X_WIDE) {
+		f.read = prepare(f.db,
+				 "SELECT id, balance, pending, status, frozen, currency FROM account WHERE id = ?");
+		f.update = prepare(f.db, "UPDATE account SET balance = ?1, pending = ?3, last_activity_at = ?4,"
+					 " last_seq = ?5, postings = postings + 1 WHERE id = ?2");
 	} else if (o.extra & X_BALANCES) {
 		f.read = prepare(f.db, "SELECT id, balance FROM account WHERE id = ?");
 		f.update = prepare(f.db, "UPDATE account SET balance = ?1 WHERE id = ?2");
@@ -503,17 +520,17 @@ int main(int argc, char **argv)
 	/* Setup: the vault holds everything, then funds each account with one deposit. */
 	{
 		sqlite3_stmt *ins = prepare(
-			f.db, (o.extra & X_ACCOUNT) ? "INSERT INTO account(id, balance, number, kind, customer_id, "
-						      "product_id, branch_id, currency, opened_at, last_activity_at) "
-						      "VALUES (?1, ?2, ?3, 0, 1, 1, 1, 'USD', 0, 0)"
-						    : "INSERT INTO account(id, balance) VALUES (?1, ?2)");
+			f.db, (o.extra & X_ROWS) ? "INSERT INTO account(id, balance, number, kind, customer_id, "
+						   "product_id, branch_id, currency, opened_at, last_activity_at) "
+						   "VALUES (?1, ?2, ?3, 0, 1, 1, 1, 'USD', 0, 0)"
+						 : "INSERT INTO account(id, balance) VALUES (?1, ?2)");
 		step_done(&f, f.begin);
 		for (long i = 0; i <= o.accounts; i++) {
 			char number[13];
 			account_number(i, number);
 			sqlite3_bind_int64(ins, 1, i);
 			sqlite3_bind_int64(ins, 2, i == 0 ? BENCH_FUNDING * o.accounts : 0);
-			if (o.extra & X_ACCOUNT)
+			if (o.extra & X_ROWS)
 				sqlite3_bind_text(ins, 3, number, -1, SQLITE_TRANSIENT);
 			step_done(&f, ins);
 		}
