@@ -85,6 +85,17 @@ for prog in "$builddir/bench/floor --mode bare" "$builddir/bench/bench_ledger"; 
 done
 [ ! -e "$tmp/refused.db" ] || fail "a refused --batch-sweep created a database"
 
+# floor --extra wide: libbank's account row, kept as libbank keeps it. The money is all
+# still there, and every posting counted on its two accounts.
+"$builddir/bench/floor" --mode bare --extra wide --db "$tmp/wide.db" --accounts 500 --journal 5000 \
+	--window 1000 --single 10 --durability full >"$tmp/wide.out" 2>&1 || fail "floor --extra wide failed"
+grep -q 'journal holds 5010 rows (counted 5010)' "$tmp/wide.out" || fail "floor --extra wide: journal count off"
+# The vault (id 0) starts with 100,000,000 (BENCH_FUNDING) per account; transfers move it.
+check=$(sqlite3 "$tmp/wide.db" "SELECT (SELECT sum(balance) FROM account) = 500 * 100000000 \
+	AND (SELECT sum(postings) FROM account) = 2 * (SELECT count(*) FROM journal) \
+	AND (SELECT max(last_seq) FROM account) = (SELECT max(id) FROM journal)")
+[ "$check" = 1 ] || fail "floor --extra wide: the account rows do not add up"
+
 # --help prints the whole header, through its last line.
 sh "$here/scale.sh" --help | tail -n 1 | grep -q '^# Environment:' || fail "scale.sh --help cuts the header short"
 echo "bench-smoke: ok"
