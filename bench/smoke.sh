@@ -63,7 +63,7 @@ END { if (seen != 10) { print "expected 10 rate rows, found " seen; bad = 1 }; e
 ' "$tmp/out" >&2 || fail "a rate is missing or zero"
 
 # Malformed sweeps are refused before anything runs.
-for list in 0 1, ,1 1,x 100001 1,2,3,4,5,6,7,8,9; do
+for list in 0 '1,' ,1 1,x 100001 1,2,3,4,5,6,7,8,9; do
 	for prog in "$builddir/bench/floor --mode bare" "$builddir/bench/bench_ledger"; do
 		# shellcheck disable=SC2086 # $prog is a program and its flags
 		if $prog --db "$tmp/refused.db" --batch-sweep "$list" >/dev/null 2>&1; then
