@@ -372,13 +372,9 @@ int main(int argc, char **argv)
 			s.statement_records = (int)arg_long(a, v);
 		else if (!strcmp(a, "--checkpointer"))
 			s.checkpointer_ms = arg_long(a, v);
-		else if (!strcmp(a, "--batch-sweep")) {
-			if ((nsweep = bench_parse_sweep(v, sweep, BENCH_SWEEP_MAX)) < 0) {
-				fprintf(stderr, "bench_ledger: bad --batch-sweep: %s (up to %d sizes, 1 to %d)\n", v,
-					BENCH_SWEEP_MAX, BENCH_BATCH_MAX);
-				return 2;
-			}
-		} else
+		else if (!strcmp(a, "--batch-sweep"))
+			nsweep = bench_sweep_arg("bench_ledger", v, sweep);
+		else
 			usage();
 	}
 	if (serve && nsweep > 0) {

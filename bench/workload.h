@@ -214,6 +214,18 @@ static inline int bench_parse_sweep(const char *s, long *sizes, int max)
 	return n > 0 ? n : -1;
 }
 
+/* The value of --batch-sweep for program prog: the sizes' count, or a message and exit 2. */
+static inline int bench_sweep_arg(const char *prog, const char *v, long sizes[BENCH_SWEEP_MAX])
+{
+	int n = bench_parse_sweep(v, sizes, BENCH_SWEEP_MAX);
+	if (n < 0) {
+		fprintf(stderr, "%s: bad --batch-sweep: %s (up to %d sizes, 1 to %d)\n", prog, v, BENCH_SWEEP_MAX,
+			BENCH_BATCH_MAX);
+		exit(2);
+	}
+	return n;
+}
+
 /*
  * The batch-size sweep, after the script: one more batched window per size in sizes,
  * printed as phase=sweep with its batch=. A window is at least 20 commits (n = the

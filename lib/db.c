@@ -350,8 +350,8 @@ int bank__db_checkpoint(bank *b, int mode, int64_t *wal_pages, int64_t *copied)
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return bank__err_sqlite(BANK_EBUSY, rc,
 					"checkpoint: another handle kept the WAL busy past the busy timeout"
-					" (%d of %d pages copied)",
-					done > 0 ? done : 0, log > 0 ? log : 0);
+					" (%lld of %lld pages copied)",
+					(long long)*copied, (long long)*wal_pages);
 	return fail(b, rc, "checkpoint");
 }
 

@@ -106,6 +106,15 @@ static void one_account(bank *b, char acct[BANK_ACCOUNT_NUMBER_SIZE])
 	bank_customer_free(c);
 }
 
+/* Opens t's bank with options o and gives it one account (its number in acct). */
+static bank *open_one_account(const tmp *t, const bank_options *o, char acct[BANK_ACCOUNT_NUMBER_SIZE])
+{
+	bank *b = NULL;
+	FX_OK(bank_open(&b, t->path, o));
+	one_account(b, acct);
+	return b;
+}
+
 static int64_t customer_count(bank *b)
 {
 	bank_customer_list *l = NULL;
@@ -582,10 +591,8 @@ static void test_handle_busy__timeout(void **state)
 	bank_options o;
 	fx_options(&o);
 	o.busy_timeout_ms = 50;
-	bank *b = NULL;
-	FX_OK(bank_open(&b, t->path, &o));
 	char acct[BANK_ACCOUNT_NUMBER_SIZE];
-	one_account(b, acct);
+	bank *b = open_one_account(t, &o, acct);
 
 	/* another connection holds the write lock */
 	sqlite3 *db = raw_open(t->path);
@@ -635,11 +642,9 @@ static void test_handle_checkpoint__off_then_manual(void **state)
 	fx_options(&o);
 	o.durability = BANK_DURABILITY_NORMAL;
 	o.wal_autocheckpoint = BANK_WAL_AUTOCHECKPOINT_OFF;
-	bank *b = NULL;
-	FX_OK(bank_open(&b, t->path, &o));
-	FX_EQ(fx_count(b, "PRAGMA wal_autocheckpoint"), 0);
 	char acct[BANK_ACCOUNT_NUMBER_SIZE];
-	one_account(b, acct);
+	bank *b = open_one_account(t, &o, acct);
+	FX_EQ(fx_count(b, "PRAGMA wal_autocheckpoint"), 0);
 	bank_checkpoint_info info = {-1, -1};
 	int n = 0;
 	while (n < 2000) { /* each deposit commits a few pages */
@@ -734,10 +739,8 @@ static void test_handle_checkpoint__busy(void **state)
 	fx_options(&o);
 	o.busy_timeout_ms = 50;
 	o.wal_autocheckpoint = BANK_WAL_AUTOCHECKPOINT_OFF;
-	bank *b = NULL;
-	FX_OK(bank_open(&b, t->path, &o));
 	char acct[BANK_ACCOUNT_NUMBER_SIZE];
-	one_account(b, acct);
+	bank *b = open_one_account(t, &o, acct);
 	deposits(b, acct, "x", 5);
 	sqlite3 *db = raw_open(t->path);
 	raw_exec(db, "BEGIN");
@@ -841,10 +844,8 @@ static void test_handle_checkpoint__concurrent(void **state)
 	fx_options(&o);
 	o.durability = BANK_DURABILITY_NORMAL;
 	o.wal_autocheckpoint = BANK_WAL_AUTOCHECKPOINT_OFF;
-	bank *b = NULL;
-	FX_OK(bank_open(&b, t->path, &o));
 	char acct[BANK_ACCOUNT_NUMBER_SIZE];
-	one_account(b, acct);
+	bank *b = open_one_account(t, &o, acct);
 	struct checkpointer c = {t->path, 0, 0, 0, 0, 0};
 	pthread_t th;
 	assert_int_equal(pthread_create(&th, NULL, checkpointer_main, &c), 0);
