@@ -4,10 +4,13 @@
  *     faults [MODE]     MODE: "quick" (default: one-shot faults, IOERR and FULL, every N)
  *                       or "full" (also persistent faults: the disk stays broken)
  *
- * The scenario, on a fresh file through faultvfs: open, branch, product, customer, two
- * accounts, two deposits, two transfers, a withdrawal, a batch (with a chain that fails
- * whole), a hold and its partial post, a hold and its void, a reversal, reads (balance,
- * transfer, statement), a TRUNCATE checkpoint, bank_verify, close. A dry run counts the reads, writes, syncs and
+ * The scenario, on a fresh file through faultvfs, on a clock that stands at RT_T0: open,
+ * branch, a savings product at 3%, customer, two accounts, two deposits, two transfers, a
+ * withdrawal, a batch (with a chain that fails whole), a hold and its partial post, a hold
+ * and its void, a reversal, an account edit (EditAccount), a freeze and an unfreeze; then
+ * the clock moves 45 days on and an interest run accrues both accounts to yesterday and
+ * posts their first month; reads (balance, transfer, statement), a TRUNCATE checkpoint,
+ * bank_verify, close. A dry run counts the reads, writes, syncs and
  * locks (xLock) it makes; then for each class, each N from 1 to that count and each
  * error (the class's SQLITE_IOERR_* and SQLITE_FULL) the scenario runs again with the N-th
  * op of that class failing. Checks:
@@ -19,7 +22,11 @@
  *   - every call that succeeded is present (transfer ids exactly once); every call that
  *     failed is absent, except a call whose failure came from a failed sync during its
  *     commit: its outcome is unknown, and replaying it (same request, same id) must
- *     apply it exactly once; no journal row appears that no call made.
+ *     apply it exactly once; no journal row appears that no call made;
+ *   - the interest run, called again for the same day on the healthy disk, completes what
+ *     a failed run left (a run that succeeded has nothing left to do), a third call
+ *     changes nothing, and when every call before the run succeeded, balances, interest
+ *     tables and interest entries equal the dry run's (invariant 8: resumable runs).
  * Prints how many fault points ran and "faults: N passed, M failed".
  */
 #include <signal.h>
@@ -52,16 +59,20 @@ enum step {
 	S_HOLD2,
 	S_VOID,
 	S_REV,
+	S_EDIT,
+	S_FREEZE,
+	S_UNFREEZE,
+	S_INTEREST,
 	S_READS,
 	S_VERIFY,
 	S_CLOSE,
 	S_N
 };
 
-static const char *const step_names[S_N] = {"open",       "branch",    "product",   "customer",   "account 1",
-					    "account 2",  "deposit 1", "deposit 2", "transfer 1", "transfer 2",
-					    "withdrawal", "batch",     "hold",      "post",       "hold 2",
-					    "void",       "reversal",  "reads",     "verify",     "close"};
+static const char *const step_names[S_N] = {
+	"open",       "branch",     "product",    "customer", "account 1", "account 2", "deposit 1", "deposit 2",
+	"transfer 1", "transfer 2", "withdrawal", "batch",    "hold",      "post",      "hold 2",    "void",
+	"reversal",   "edit",       "freeze",     "unfreeze", "interest",  "reads",     "verify",    "close"};
 
 #define NOT_RUN 1
 #define NITEMS 5
@@ -73,8 +84,23 @@ struct run {
 	int item_rc[NITEMS];
 	int sync_failed[S_N]; /* a sync failed during this step */
 	int64_t customer;
+	size_t interest_days, interest_postings; /* what the scenario's run reported */
 	char a1[BANK_ACCOUNT_NUMBER_SIZE], a2[BANK_ACCOUNT_NUMBER_SIZE];
 };
+
+/* The bank's clock: RT_T0 until the interest run, 45 days later from then on. */
+#define DAY_US ((bank_time)86400 * 1000000)
+#define T_RUN (RT_T0 + 45 * DAY_US)
+static bank_time scenario_now;
+
+static bank_time clock_fn(void *ctx)
+{
+	(void)ctx;
+	return scenario_now;
+}
+
+/* What the dry run ended with (balances, interest tables and entries), for comparison. */
+static char *reference;
 
 static char path[1200];
 static char current[256];      /* the case being run, for the crash handler */
@@ -182,7 +208,7 @@ static int ledger_call(bank *b, int step, const struct run *x, bank_transfer **t
 	case S_WDR: return bank_withdraw(t, b, a1, 700, "wdr-1", NULL);
 	case S_HOLD: return bank_hold(t, b, a1, a2, 5000, 0, "hold-1", NULL);
 	case S_POST: return bank_hold_post(t, b, "hold-1", 3000, "post-1");
-	case S_HOLD2: return bank_hold(t, b, a2, NULL, 400, 3600, "hold-2", NULL);
+	case S_HOLD2: return bank_hold(t, b, a2, NULL, 400, 90 * 86400, "hold-2", NULL);
 	case S_VOID: return bank_hold_void(t, b, "hold-2", "void-1");
 	case S_REV: return bank_reverse(t, b, "xfer-1", "rev-1");
 	default: return BANK_EMISUSE;
@@ -213,9 +239,12 @@ static void scenario(struct run *x, const char *cs)
 	for (int i = 0; i < NITEMS; i++)
 		x->item_rc[i] = NOT_RUN;
 	x->customer = 0;
+	x->interest_days = x->interest_postings = 0;
 	x->a1[0] = x->a2[0] = '\0';
 	bank_options o;
 	rt_options(&o, BANK_DURABILITY_FULL, 7);
+	scenario_now = RT_T0;
+	o.clock = clock_fn;
 	bank *b = NULL;
 	int rc;
 #define STEP(s, call)                    \
@@ -243,6 +272,7 @@ static void scenario(struct run *x, const char *cs)
 	ps.code = "SAV";
 	ps.name = "Savings";
 	ps.currency = "USD";
+	ps.rate = 3 * BANK_RATE_SCALE;
 	bank_product *pr = NULL;
 	STEP(S_PRODUCT, bank_product_add(&pr, b, &ps));
 	if (rc != BANK_OK && pr != NULL)
@@ -301,6 +331,15 @@ static void scenario(struct run *x, const char *cs)
 				  bank_error_name(rc));
 		bank_transfer_free(t);
 	}
+	const char *a2 = x->a2[0] ? x->a2 : NO_ACCOUNT;
+	STEP(S_EDIT, bank_account_edit(b, a2, "name", "Joint"));
+	STEP(S_FREEZE, bank_account_freeze(b, a2, BANK_FREEZE_DEBITS));
+	STEP(S_UNFREEZE, bank_account_unfreeze(b, a2));
+	scenario_now = T_RUN;
+	bank_interest_run_result ir;
+	STEP(S_INTEREST, bank_interest_run(&ir, b, bank_date_of(b, T_RUN) - 1));
+	x->interest_days = rc == BANK_OK ? ir.days : 0;
+	x->interest_postings = rc == BANK_OK ? ir.postings : 0;
 	/* Reads must fail cleanly too. */
 	fv_step = S_READS;
 	bank_balance bal;
@@ -330,6 +369,61 @@ static void scenario(struct run *x, const char *cs)
 }
 
 /*
+ * Balances, interest tables and interest entries as text: what an interest run decides.
+ * Row ids and generated transfer ids are left out (the comparison is between runs).
+ */
+static char *digest(bank *b)
+{
+	static const char *const sql[] = {
+		"SELECT id, kind, balance, pending FROM account ORDER BY id",
+		"SELECT account_id, period_start, period_end, accrued_through, days, rates, last_rate, balance_sum,"
+		" basis_sum, carry_in, accrued, compounded, posted, carry_out, posted_at FROM interest_period"
+		" ORDER BY account_id, period_start",
+		"SELECT account_id, period_start, period_end, accrued_through, days, rates, last_rate, balance_sum,"
+		" basis_sum, carry_in, accrued, compounded, last_post_at FROM interest_state ORDER BY account_id",
+		"SELECT debit_id, credit_id, amount, created_at FROM transfer WHERE kind = 'interest' ORDER BY seq",
+	};
+	size_t cap = 4096, len = 0;
+	char *out = malloc(cap);
+	if (out == NULL)
+		rt_die("out of memory");
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *q = NULL;
+		if (sqlite3_prepare_v2(rt_db(b), sql[i], -1, &q, NULL) != SQLITE_OK)
+			rt_die("digest: %s", sqlite3_errmsg(rt_db(b)));
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(q); c++) {
+				const char *v = (const char *)sqlite3_column_text(q, c);
+				size_t n = strlen(v ? v : "NULL") + 2;
+				if (len + n + 1 > cap) {
+					cap = 2 * (cap + n);
+					char *bigger = realloc(out, cap);
+					if (bigger == NULL)
+						rt_die("out of memory");
+					out = bigger;
+				}
+				len += (size_t)snprintf(out + len, cap - len, "%s%c", v ? v : "NULL",
+							c + 1 < sqlite3_column_count(q) ? ' ' : '\n');
+			}
+		}
+		sqlite3_finalize(q);
+	}
+	return out;
+}
+
+/* Edits of account @p number's @p field to @p value (the EditAccount archive). */
+static int64_t edits(bank *b, const char *number, const char *field, const char *value)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM account_edit e JOIN account a ON a.id = e.account_id"
+		 " WHERE a.number = ?1 AND e.field = '%s' AND e.new_value = '%s'",
+		 field, value);
+	return rt_int(b, sql, number);
+}
+
+/*
  * After the run, on a healthy VFS: faultvfs with no fault armed (a plain pass-through,
  * minus the real fsync, which only costs time here: no power is lost in this test).
  */
@@ -337,6 +431,8 @@ static void check_after(const struct run *x, const char *cs)
 {
 	bank_options o;
 	rt_options(&o, BANK_DURABILITY_FULL, 8);
+	scenario_now = T_RUN; /* the replays below come after the interest run */
+	o.clock = clock_fn;
 	bank *b = NULL;
 	int rc = bank_open(&b, path, &o);
 	if (rc != BANK_OK) {
@@ -398,7 +494,8 @@ static void check_after(const struct run *x, const char *cs)
 	}
 	/* Nothing else: every journal row is a scenario id. */
 	int64_t others = rt_int(b,
-				"SELECT count(*) FROM transfer WHERE id NOT IN ('dep-1', 'dep-2', 'xfer-1', 'xfer-2',"
+				"SELECT count(*) FROM transfer WHERE kind <> 'interest' AND id NOT IN ('dep-1', "
+				"'dep-2', 'xfer-1', 'xfer-2',"
 				" 'wdr-1', 'hold-1', 'post-1', 'hold-2', 'void-1', 'rev-1', 'b-1', 'b-2', 'b-3', 'b-4',"
 				" 'b-5')",
 				NULL);
@@ -447,6 +544,44 @@ static void check_after(const struct run *x, const char *cs)
 				  (long long)rt_id_count(b, id));
 		bank_transfer_free(t);
 	}
+
+	/* Account changes: an edit, a freeze of debits, the freeze lifted. */
+	PRESENT_IFF(S_EDIT, edits(b, x->a2, "name", "Joint") == 1, "the name edit");
+	int64_t frozen = edits(b, x->a2, "frozen", "debits"), lifted = edits(b, x->a2, "frozen", "none");
+	PRESENT_IFF(S_FREEZE, frozen == 1, "the freeze");
+	if (x->rc[S_UNFREEZE] == BANK_OK && lifted != frozen)
+		VIOLATION(S_UNFREEZE, "%s: unfreeze succeeded: %lld freezes, %lld lifted", cs, (long long)frozen,
+			  (long long)lifted);
+	if (x->rc[S_UNFREEZE] != BANK_OK && !UNKNOWN(S_UNFREEZE) && lifted != 0)
+		VIOLATION(S_UNFREEZE, "%s: unfreeze failed (%s) but the freeze was lifted", cs,
+			  x->rc[S_UNFREEZE] == NOT_RUN ? "not run" : bank_error_name(x->rc[S_UNFREEZE]));
+
+	/* The interest run: called again, it completes what a failed run left, exactly once. */
+	bank_date as_of = bank_date_of(b, T_RUN) - 1;
+	bank_interest_run_result again, third;
+	rc = bank_interest_run(&again, b, as_of);
+	if (rc != BANK_OK)
+		VIOLATION(S_INTEREST, "%s: the interest run, called again: %s: %s", cs, bank_error_name(rc),
+			  bank_error_last()->message);
+	else if (x->rc[S_INTEREST] == BANK_OK && (again.days != 0 || again.postings != 0))
+		VIOLATION(S_INTEREST, "%s: the interest run succeeded but a second call accrued %zu days, posted %zu",
+			  cs, again.days, again.postings);
+	rc = bank_interest_run(&third, b, as_of);
+	if (rc != BANK_OK || third.days != 0 || third.postings != 0)
+		VIOLATION(S_INTEREST, "%s: a third interest run changed something (%s, %zu days, %zu postings)", cs,
+			  bank_error_name(rc), third.days, third.postings);
+	int all_ok = 1;
+	for (int s = 0; s < S_INTEREST; s++)
+		all_ok &= x->rc[s] == BANK_OK;
+	if (reference == NULL) {
+		reference = digest(b);
+	} else if (all_ok) {
+		char *d = digest(b);
+		if (strcmp(d, reference) != 0)
+			VIOLATION(S_INTEREST, "%s: balances or interest differ from the dry run's:\n%s\nexpected:\n%s",
+				  cs, d, reference);
+		free(d);
+	}
 	rt_check_db(b, cs);
 	bank_close(b);
 #undef UNKNOWN
@@ -478,6 +613,9 @@ int main(int argc, char **argv)
 		if (x.rc[s] != BANK_OK)
 			rt_die("dry run: %s failed: %s", step_names[s], bank_error_last()->message);
 	check_after(&x, "dry run");
+	if (x.interest_days == 0 || x.interest_postings == 0)
+		rt_die("dry run: the interest run accrued %zu days and posted %zu times: nothing to test",
+		       x.interest_days, x.interest_postings);
 	fv_uninstall();
 	fprintf(stderr, "faults: the scenario makes %ld reads, %ld writes, %ld syncs, %ld locks\n", total[FV_READ],
 		total[FV_WRITE], total[FV_SYNC], total[FV_LOCK]);
@@ -523,6 +661,7 @@ int main(int argc, char **argv)
 		rt_rmdir(dir);
 	else
 		fprintf(stderr, "faults: files kept in %s\n", dir);
+	free(reference);
 	printf("faults: %ld passed, %ld failed\n", runs, rt_violations);
 	return rt_violations == 0 ? 0 : 1;
 }
