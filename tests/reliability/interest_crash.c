@@ -1,7 +1,8 @@
 /*
  * interest_crash.c: an interest run killed at any moment resumes to the same result.
  *
- *     interest_crash [CYCLES]      (or BANK_INTEREST_CYCLES, default 20; BANK_RT_SEED)
+ *     interest_crash [CYCLES [CUTS]]   (or BANK_INTEREST_CYCLES, default 20, and
+ *                                       BANK_INTEREST_CUTS, default 30; BANK_RT_SEED)
  *
  * Invariant 8 (DESIGN.md): interest accrues at most once per account per day and posts
  * at most once per period; a run can be repeated or resumed after a crash without
@@ -20,6 +21,15 @@
  * interest journal entry and every balance equal the reference; a second run for the same
  * day changes nothing. The bank goes through faultvfs as a plain pass-through without
  * fsync: a SIGKILL leaves the page cache intact, so the fsync would only cost time.
+ *
+ * Then CUTS power cuts, in this process: faultvfs tracks the writes not yet synced, the
+ * power fails at a random write, sync or truncate of the run (FULL durability), and the
+ * files are rewritten as a disk could hold them (every unsynced write lost, a random
+ * subset kept, some torn, or a random prefix kept: the three modes in turn); the -shm
+ * file goes (it is memory). Checks after the cut: the bank reopens; verify, integrity
+ * and audit pass; only interest entries were added; every transaction the run had
+ * committed before the cut is there (its "interest.run" audit record); the run, called
+ * again, completes to the reference result, and a further call changes nothing.
  * Prints "interest_crash: N passed, M failed".
  */
 #include <errno.h>
@@ -154,6 +164,7 @@ static double now_ms(void)
 int main(int argc, char **argv)
 {
 	long cycles = rt_param(argc, argv, 1, "BANK_INTEREST_CYCLES", 20);
+	long cuts = rt_param(argc, argv, 2, "BANK_INTEREST_CUTS", 30);
 	uint64_t seed = rt_seed("interest_crash");
 	rt_rng r = {seed};
 	char dir[1024], base[1200], ref[1200], work[1200];
@@ -285,15 +296,81 @@ int main(int argc, char **argv)
 		if (rt_violations > 20)
 			rt_die("too many violations, stopping");
 	}
+
+	/* Power cuts during the run. */
+	long cuts_in_run = 0, committed_before = 0;
+	fv_cut_stats cut_total = {0};
+	char shm[1300];
+	snprintf(shm, sizeof shm, "%s-shm", work);
+	for (long cut = 1; cut <= cuts; cut++) {
+		char when[64];
+		snprintf(when, sizeof when, "power cut %ld", cut);
+		rt_unlink_db(work);
+		copy_file(base, work);
+		fv_reset();
+		fv_track(1);
+		b = open_at(work, run_now);
+		fv_crash_after(1 + (long)rt_below(&r, (uint64_t)(run_io + run_io / 8)));
+		bank_interest_run_result part = {0};
+		int rc = bank_interest_run(&part, b, as_of);
+		int crashed = fv_crashed();
+		if (!crashed && rc != BANK_OK)
+			rt_violation("%s: the run failed with the power on: %s: %s", when, bank_error_name(rc),
+				     bank_error_last()->message);
+		if (crashed && rc == BANK_OK && part.transactions == 0)
+			rt_violation("%s: the run reported success with nothing committed", when);
+		bank_close(b);
+		if (!fv_crashed())
+			fv_crash_now(); /* the cut comes after the run: the close synced what it wrote */
+		cuts_in_run += crashed;
+		committed_before += (long)part.transactions;
+		fv_cut_stats st = {0};
+		fv_powercut((int)(cut % 3), &r, &st);
+		cut_total.unsynced += st.unsynced;
+		cut_total.kept += st.kept;
+		cut_total.torn += st.torn;
+		fv_track(0);
+		unlink(shm);
+		b = open_at(work, run_now);
+		rt_check_db(b, when);
+		int64_t others = rt_int(b, "SELECT count(*) FROM transfer WHERE kind <> 'interest'", NULL);
+		if (others != rows_before)
+			rt_violation("%s: %" PRId64 " non-interest journal rows, expected %" PRId64, when, others,
+				     rows_before);
+		int64_t records = rt_int(b, "SELECT count(*) FROM audit WHERE action = 'interest.run'", NULL);
+		if (records < (int64_t)part.transactions)
+			rt_violation("%s: the run had committed %zu transactions, %" PRId64 " survived the cut", when,
+				     part.transactions, records);
+		rc = bank_interest_run(NULL, b, as_of);
+		if (rc != BANK_OK)
+			rt_violation("%s: completing the run: %s: %s", when, bank_error_name(rc),
+				     bank_error_last()->message);
+		bank_interest_run_result again;
+		rc = bank_interest_run(&again, b, as_of);
+		if (rc != BANK_OK || again.days != 0 || again.postings != 0)
+			rt_violation("%s: a further run for the same day did something (%s, %zu days, %zu postings)",
+				     when, bank_error_name(rc), again.days, again.postings);
+		char *got = digest(b, numbers);
+		if (strcmp(got, want) != 0)
+			first_difference(want, got, when);
+		free(got);
+		rt_check_db(b, when);
+		bank_close(b);
+		if (rt_violations > 20)
+			rt_die("too many violations, stopping");
+	}
 	free(want);
 	fv_uninstall();
 	fprintf(stderr,
-		"interest_crash: %ld cycles, %ld kills during runs, %ld runs completed by a child; violations %ld\n",
-		cycles, kills, completed_by_child, rt_violations);
+		"interest_crash: %ld cycles, %ld kills during runs, %ld runs completed by a child; %ld power cuts, %ld "
+		"of them during the run, %ld transactions committed before a cut; %ld unsynced writes at the cuts, "
+		"%ld kept, %ld torn; violations %ld\n",
+		cycles, kills, completed_by_child, cuts, cuts_in_run, committed_before, cut_total.unsynced,
+		cut_total.kept, cut_total.torn, rt_violations);
 	if (rt_violations == 0)
 		rt_rmdir(dir);
 	else
 		fprintf(stderr, "interest_crash: databases kept in %s\n", dir);
-	printf("interest_crash: %ld passed, %ld failed\n", cycles, rt_violations);
+	printf("interest_crash: %ld passed, %ld failed\n", cycles + cuts, rt_violations);
 	return rt_violations == 0 ? 0 : 1;
 }
