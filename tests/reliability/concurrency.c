@@ -17,6 +17,13 @@
  * Meanwhile a checkpointer thread with its own handle runs bank_checkpoint() in every
  * mode in turn: each must succeed or report busy, never fail otherwise or make a worker
  * fail; the odd-numbered workers open their handles with BANK_WAL_AUTOCHECKPOINT_OFF.
+ * And an interest thread with its own handle runs bank_interest_run() for each of the
+ * last INTEREST_DAYS days, one day a call: the bank was set up INTEREST_BACK days ago (a
+ * clock of its own) with the product paying 5%, so the first call accrues all four
+ * accounts from their opening day, each later call one more day, and one of them posts
+ * last month's interest, while the workers move the same balances. Each call must succeed; afterwards a run for
+ * yesterday changes nothing, and each balance is its opening balance plus the tallies plus the interest entries it
+ * received.
  * Prints "concurrency: N passed, M failed" (N operations, M violations).
  */
 #include <errno.h>
@@ -36,6 +43,9 @@
 #define FUNDS 20000
 #define MAX_WORKERS 64
 #define WATCHDOG_S 300
+#define DAY_US ((bank_time)86400 * 1000000)
+#define INTEREST_BACK 40 /* days between the setup and the run */
+#define INTEREST_DAYS 10 /* the interest thread's calls, one day each */
 
 struct tally {
 	int64_t delta[NACCT];
@@ -220,6 +230,49 @@ static void *checkpointer_main(void *arg)
 	return NULL;
 }
 
+/* The interest thread: one run per day for the last INTEREST_DAYS days. */
+struct interest {
+	long runs, days, postings;
+	struct tally t; /* its unexpected failures */
+};
+
+static void *interest_main(void *arg)
+{
+	struct interest *in = arg;
+	bank_options o;
+	rt_options(&o, BANK_DURABILITY_FULL, 0);
+	bank *b = NULL;
+	wait_for_go();
+	int rc = bank_open(&b, dbpath, &o);
+	if (rc != BANK_OK) {
+		note_error(&in->t, rc, "bank_open (interest)");
+		return NULL;
+	}
+	bank_date yesterday = bank_date_of(b, bank_now(b)) - 1;
+	for (bank_date d = yesterday - INTEREST_DAYS + 1; d <= yesterday; d++) {
+		bank_interest_run_result r;
+		rc = bank_interest_run(&r, b, d);
+		in->runs++;
+		if (rc != BANK_OK) {
+			note_error(&in->t, rc, "bank_interest_run");
+			continue;
+		}
+		in->days += (long)r.days;
+		in->postings += (long)r.postings;
+		nanosleep(&(struct timespec){0, 20000000}, NULL); /* spread the runs over the workers' */
+	}
+	bank_close(b);
+	return NULL;
+}
+
+static bank_time setup_clock(void *ctx)
+{
+	(void)ctx;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (bank_time)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - INTEREST_BACK * DAY_US;
+}
+
 static void on_watchdog(int sig)
 {
 	(void)sig;
@@ -251,9 +304,11 @@ int main(int argc, char **argv)
 
 	bank_options o;
 	rt_options(&o, BANK_DURABILITY_FULL, seed | 1);
+	o.clock = setup_clock; /* INTEREST_BACK days ago */
 	bank *b = NULL;
 	RT_OK(bank_open(&b, dbpath, &o));
 	rt_populate(b, NACCT, FUNDS, numbers);
+	RT_OK(bank_product_edit(b, RT_PRODUCT, "rate", "5"));
 	int64_t opening[NACCT];
 	for (int i = 0; i < NACCT; i++) {
 		bank_balance bal;
@@ -312,10 +367,16 @@ int main(int argc, char **argv)
 	pthread_t ck_tid;
 	if (pthread_create(&ck_tid, NULL, checkpointer_main, &ck) != 0)
 		rt_die("pthread_create failed");
+	struct interest in;
+	memset(&in, 0, sizeof in);
+	pthread_t in_tid;
+	if (pthread_create(&in_tid, NULL, interest_main, &in) != 0)
+		rt_die("pthread_create failed");
 	double t0 = now_s();
 	close(go[1]); /* everyone starts now */
 	for (long i = 0; i < threads; i++)
 		pthread_join(tids[i], NULL);
+	pthread_join(in_tid, NULL);
 	for (long i = 0; i < procs; i++) {
 		char *p = (char *)&w[i].t;
 		size_t n = sizeof w[i].t, got = 0;
@@ -343,6 +404,13 @@ int main(int argc, char **argv)
 		rt_violation("checkpointer: %ld failed calls; first: %s", ck.t.errors, ck.t.first_error);
 	if (ck.runs == 0)
 		rt_violation("checkpointer: never ran");
+	if (in.t.errors)
+		rt_violation("interest: %ld failed runs (%ld busy); first: %s", in.t.errors, in.t.busy,
+			     in.t.first_error);
+	if (in.days != (long)NACCT * INTEREST_BACK || in.postings < NACCT)
+		rt_violation("interest: %ld runs accrued %ld account-days and posted %ld times; expected %d days, at "
+			     "least %d postings",
+			     in.runs, in.days, in.postings, NACCT * INTEREST_BACK, NACCT);
 
 	struct tally sum;
 	memset(&sum, 0, sizeof sum);
@@ -365,29 +433,43 @@ int main(int argc, char **argv)
 	b = NULL;
 	RT_OK(bank_open(&b, dbpath, &o));
 	rt_check_db(b, "after the run");
+	bank_interest_run_result again;
+	int rc = bank_interest_run(&again, b, bank_date_of(b, bank_now(b)) - 1);
+	if (rc != BANK_OK || again.days != 0 || again.postings != 0)
+		rt_violation("interest: a run for yesterday after the thread's did something (%s, %zu days, %zu "
+			     "postings)",
+			     bank_error_name(rc), again.days, again.postings);
 	for (int a = 0; a < NACCT; a++) {
 		bank_balance bal;
 		RT_OK(bank_balance_get(&bal, b, numbers[a]));
-		if (bal.balance != opening[a] + sum.delta[a])
+		int64_t interest = rt_int(b,
+					  "SELECT coalesce(sum(t.amount), 0) FROM transfer t JOIN account a ON a.id ="
+					  " t.credit_id WHERE t.kind = 'interest' AND a.number = ?1",
+					  numbers[a]);
+		if (interest <= 0)
+			rt_violation("account %s: no interest received", numbers[a]);
+		if (bal.balance != opening[a] + sum.delta[a] + interest)
 			rt_violation("account %s: balance %" PRId64 ", expected %" PRId64 " (opening %" PRId64
-				     " + reported %" PRId64 ")",
-				     numbers[a], bal.balance, opening[a] + sum.delta[a], opening[a], sum.delta[a]);
+				     " + reported %" PRId64 " + interest %" PRId64 ")",
+				     numbers[a], bal.balance, opening[a] + sum.delta[a] + interest, opening[a],
+				     sum.delta[a], interest);
 		if (bal.pending != 0)
 			rt_violation("account %s: pending %" PRId64 ", expected 0", numbers[a], bal.pending);
 	}
 	int64_t rows = rt_int(b, "SELECT count(*) FROM transfer", NULL) - rows_before;
-	if (rows != sum.created)
-		rt_violation("the journal gained %" PRId64 " rows; the workers reported %ld transfers", rows,
-			     sum.created);
+	if (rows != sum.created + in.postings)
+		rt_violation("the journal gained %" PRId64 " rows; the workers reported %ld transfers and the interest "
+			     "thread %ld postings",
+			     rows, sum.created, in.postings);
 	bank_close(b);
 
 	long total_ops = ops * (procs + threads);
 	fprintf(stderr,
 		"concurrency: %ld processes + %ld threads x %ld ops in %.1f s: %ld calls succeeded (%ld transfers), "
 		"%ld refusals (insufficient funds or linked), %ld reads, %ld failed (%ld busy); %ld checkpoints (%ld "
-		"busy); violations %ld\n",
+		"busy); %ld interest runs (%ld account-days, %ld postings); violations %ld\n",
 		procs, threads, ops, secs, sum.ok, sum.created, sum.refused, sum.reads, sum.errors, sum.busy, ck.runs,
-		ck.busy, rt_violations);
+		ck.busy, in.runs, in.days, in.postings, rt_violations);
 	free(w);
 	free(res_pipes);
 	free(tids);
