@@ -5,9 +5,13 @@
  *
  * A child process opens a file bank (durability FULL) and runs the random workload of
  * wl.c: deposits, withdrawals, transfers, holds, posts, voids, reversals, batches with
- * linked chains, deliberate refusals and replays. Before each call it writes the request
- * to a pipe ("F ..."), after the call "D" when the outcome was the predicted one (or
- * "E reason" when not, and exits). Half the rounds the parent kills it with SIGKILL after
+ * linked chains, deliberate refusals and replays, and now and then (one op in 32) an
+ * interest run for yesterday. The bank's clock runs SIM_DAYS days per real second from
+ * SIM_ORIGIN in every process (sim_clock), and the product pays 4%, so runs accrue days
+ * and post at month ends (the test fails if its clock passed a month end and no interest
+ * was posted). Before each call the child writes the request to a pipe ("F ..."
+ * for a ledger op, "I <day>" for an interest run), after the call "D" when the outcome
+ * was the predicted one (or "E reason" when not, and exits). Half the rounds the parent kills it with SIGKILL after
  * a random delay (0..MAX_MS ms, default 300); the other half the child kills itself at a
  * random write or sync (1..400) through faultvfs's fv_kill_after, which lands kills between
  * the WAL writes of a commit and its sync with precision. Half the rounds also shrink
@@ -18,9 +22,14 @@
  *   - every transfer the child reported done is present exactly once; every refused id is
  *     absent; nothing else appeared but the ids of the one op in flight, and those
  *     all-or-none (a batch is one transaction);
- *   - repeating the in-flight request completes it exactly once (created or exists);
+ *   - repeating the in-flight request completes it exactly once (created or exists); an
+ *     interest run in flight is called again and must succeed;
+ *   - interest entries appear only in rounds with an interest run, and a further run for
+ *     the round's last day changes nothing;
  *   - balances, pending amounts, active holds and reversible transfers equal the model
- *     fed with every reported outcome.
+ *     fed with every reported outcome, plus the interest entries the round added (the
+ *     model does not predict interest; interest only adds to balances, so the model's
+ *     predictions of success stay right).
  * Prints "crash: N passed, M failed" (N kills survived, M violations); exits 1 on any.
  */
 #include <errno.h>
@@ -41,8 +50,23 @@
 #include "wl.h"
 
 #define CHILD_FAILED 3
+#define SIM_DAYS 15 /* days of the bank's clock per real second */
+#define DAY_US ((bank_time)86400 * 1000000)
+/* The bank's clock starts at 2026-03-27, so the first month ends within a second. */
+#define SIM_ORIGIN (RT_T0 + 25 * DAY_US)
+#define INTEREST_ONE_IN 32
 
 static char dbpath[1200];
+static struct timespec sim_start; /* set before the first fork; children inherit it */
+
+static bank_time sim_clock(void *ctx)
+{
+	(void)ctx;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	int64_t us = (int64_t)(now.tv_sec - sim_start.tv_sec) * 1000000 + (now.tv_nsec - sim_start.tv_nsec) / 1000;
+	return SIM_ORIGIN + us * SIM_DAYS * 86400;
+}
 
 static void write_all(int fd, const char *s, size_t n)
 {
@@ -68,6 +92,7 @@ static void child(int fd, wl_model *m, uint64_t seed, long round, int autockpt, 
 	}
 	bank_options o;
 	rt_options(&o, BANK_DURABILITY_FULL, 0);
+	o.clock = sim_clock;
 	bank *b = NULL;
 	char msg[600], line[WL_LINE + 2];
 	int rc = bank_open(&b, dbpath, &o);
@@ -83,6 +108,23 @@ static void child(int fd, wl_model *m, uint64_t seed, long round, int autockpt, 
 	snprintf(prefix, sizeof prefix, "k%ld-", round);
 	unsigned long counter = 0;
 	for (;;) {
+		if (rt_below(&r, INTEREST_ONE_IN) == 0) {
+			bank_date as_of = bank_date_of(b, bank_now(b)) - 1;
+			snprintf(line, sizeof line, "I %d\n", (int)as_of);
+			write_all(fd, line, strlen(line));
+			rc = bank_interest_run(NULL, b, as_of);
+			if (rc != BANK_OK) {
+				snprintf(msg, sizeof msg, "E interest run for day %d: %s: %s\n", (int)as_of,
+					 bank_error_name(rc), bank_error_last()->message);
+				for (char *p = msg; *p && p[1]; p++)
+					if (*p == '\n')
+						*p = ' ';
+				write_all(fd, msg, strlen(msg));
+				_exit(CHILD_FAILED);
+			}
+			write_all(fd, "D\n", 2);
+			continue;
+		}
 		wl_op op;
 		wl_gen(m, &r, prefix, &counter, &op);
 		line[0] = 'F';
@@ -106,13 +148,15 @@ static void child(int fd, wl_model *m, uint64_t seed, long round, int autockpt, 
 
 /* What the child said about one op. */
 struct rec {
-	wl_op op;
+	wl_op op;     /* a ledger op, unless interest */
+	int interest; /* an interest run for day as_of */
+	bank_date as_of;
 	int state; /* 0 in flight, 1 done as predicted, 2 unexpected outcome */
 };
 
 struct stats {
 	long kills, done, refused, replays, inflight, retry_created, retry_exists, retry_other, open_kills, ckpt_rounds,
-		io_rounds;
+		io_rounds, interest_runs, interest_inflight, interest_entries;
 };
 
 static double now_ms(void)
@@ -183,8 +227,20 @@ static size_t parse_recs(char *buf, struct rec **out, char *err, size_t errsize)
 				if (v == NULL)
 					rt_die("out of memory");
 			}
+			memset(&v[n], 0, sizeof v[n]);
 			if (!wl_parse(line + 2, &v[n].op))
 				rt_die("unparsable line from the child: %s", line);
+			v[n++].state = 0;
+		} else if (line[0] == 'I') {
+			if (n == cap) {
+				cap *= 2;
+				v = realloc(v, cap * sizeof *v);
+				if (v == NULL)
+					rt_die("out of memory");
+			}
+			memset(&v[n], 0, sizeof v[n]);
+			v[n].interest = 1;
+			v[n].as_of = (bank_date)strtol(line + 2, NULL, 10);
 			v[n++].state = 0;
 		} else if (line[0] == 'D' && n > 0) {
 			v[n - 1].state = 1;
@@ -212,6 +268,7 @@ static void check_round(long round, wl_model *m, struct rec *recs, size_t nrec, 
 	snprintf(when, sizeof when, "after kill %ld", round);
 	bank_options o;
 	rt_options(&o, BANK_DURABILITY_FULL, 0);
+	o.clock = sim_clock;
 	bank *b = NULL;
 	int rc = bank_open(&b, dbpath, &o);
 	if (rc != BANK_OK)
@@ -225,8 +282,17 @@ static void check_round(long round, wl_model *m, struct rec *recs, size_t nrec, 
 	if (allowed == NULL)
 		rt_die("out of memory");
 	struct rec *unsettled = NULL;
+	struct rec *last_run = NULL; /* the round's last interest run, done or in flight */
 	for (size_t i = 0; i < nrec; i++) {
 		struct rec *x = &recs[i];
+		if (x->interest) {
+			last_run = x;
+			if (x->state != 1)
+				unsettled = x;
+			else
+				st->interest_runs++;
+			continue;
+		}
 		const char *ids[WL_BATCH_MAX + 1];
 		size_t k = wl_ids(&x->op, 1, ids);
 		if (nallowed + k >= cap) {
@@ -259,22 +325,43 @@ static void check_round(long round, wl_model *m, struct rec *recs, size_t nrec, 
 	}
 	/* Nothing else appeared. */
 	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(rt_db(b), "SELECT seq, id FROM transfer WHERE seq > ?1 ORDER BY seq", -1, &q, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(rt_db(b), "SELECT seq, id, kind FROM transfer WHERE seq > ?1 ORDER BY seq", -1, &q,
+			       NULL) != SQLITE_OK)
 		rt_die("prepare: %s", sqlite3_errmsg(rt_db(b)));
 	sqlite3_bind_int64(q, 1, *last_seq);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(q, 1);
+		const char *kind = (const char *)sqlite3_column_text(q, 2);
+		if (strcmp(kind, "interest") == 0 && last_run != NULL)
+			continue; /* an interest run's posting: its id is the run's to choose */
 		if (!contains(allowed, nallowed, id))
-			rt_violation("%s: transfer %s appeared but no op created it", when, id);
+			rt_violation("%s: %s transfer %s appeared but no op created it", when, kind, id);
 	}
 	sqlite3_finalize(q);
 	free(allowed);
 
 	/* Every reported outcome, in order, into the model. */
 	for (size_t i = 0; i < nrec; i++)
-		if (recs[i].state == 1)
+		if (recs[i].state == 1 && !recs[i].interest)
 			wl_apply(m, &recs[i].op);
+
+	/* An interest run in flight: called again, it completes (its transactions are each whole). */
+	if (unsettled != NULL && unsettled->interest) {
+		st->interest_inflight++;
+		rc = bank_interest_run(NULL, b, unsettled->as_of);
+		if (rc != BANK_OK)
+			rt_violation("%s: the interest run for day %d in flight, called again: %s: %s", when,
+				     (int)unsettled->as_of, bank_error_name(rc), bank_error_last()->message);
+		unsettled = NULL;
+	}
+	/* A run for the round's last day finds nothing left to do. */
+	if (last_run != NULL) {
+		bank_interest_run_result again;
+		rc = bank_interest_run(&again, b, last_run->as_of);
+		if (rc != BANK_OK || again.days != 0 || again.postings != 0)
+			rt_violation("%s: a further interest run for day %d did something (%s, %zu days, %zu postings)",
+				     when, (int)last_run->as_of, bank_error_name(rc), again.days, again.postings);
+	}
 
 	/* The op in flight: all or nothing, and a retry settles it exactly once. */
 	if (unsettled != NULL) {
@@ -305,6 +392,25 @@ static void check_round(long round, wl_model *m, struct rec *recs, size_t nrec, 
 
 	rt_log("%s: %zu ops reported, %s in flight", when, nrec,
 	       unsettled ? wl_kind_name(unsettled->op.kind) : "nothing");
+	/* The interest the round posted, which the model does not predict. */
+	if (sqlite3_prepare_v2(rt_db(b),
+			       "SELECT c.number, sum(t.amount), count(*) FROM transfer t JOIN account c ON c.id ="
+			       " t.credit_id WHERE t.kind = 'interest' AND t.seq > ?1 GROUP BY c.number",
+			       -1, &q, NULL) != SQLITE_OK)
+		rt_die("prepare: %s", sqlite3_errmsg(rt_db(b)));
+	sqlite3_bind_int64(q, 1, *last_seq);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *number = (const char *)sqlite3_column_text(q, 0);
+		int i = 0;
+		while (i < WL_NACCT && strcmp(m->num[i], number) != 0)
+			i++;
+		if (i == WL_NACCT)
+			rt_violation("%s: interest credited to %s, not a customer account of the bank", when, number);
+		else
+			m->bal[i] += sqlite3_column_int64(q, 1);
+		st->interest_entries += sqlite3_column_int64(q, 2);
+	}
+	sqlite3_finalize(q);
 	wl_model found;
 	wl_model_init(&found, m->num);
 	wl_model_load(&found, b);
@@ -329,10 +435,13 @@ int main(int argc, char **argv)
 
 	char numbers[WL_NACCT][BANK_ACCOUNT_NUMBER_SIZE];
 	bank_options o;
+	clock_gettime(CLOCK_MONOTONIC, &sim_start);
 	rt_options(&o, BANK_DURABILITY_FULL, seed | 1);
+	o.clock = sim_clock;
 	bank *b = NULL;
 	RT_OK(bank_open(&b, dbpath, &o));
 	rt_populate(b, WL_NACCT, 100000, numbers);
+	RT_OK(bank_product_edit(b, RT_PRODUCT, "rate", "4"));
 	wl_model m;
 	wl_model_init(&m, numbers);
 	wl_model_load(&m, b);
@@ -386,15 +495,21 @@ int main(int argc, char **argv)
 			rt_die("too many violations, stopping");
 	}
 	double secs = (now_ms() - t0) / 1e3;
+	/* A run after 2026-04-01 posts March: a clock that got there must have seen interest. */
+	if (sim_clock(NULL) > SIM_ORIGIN + 10 * DAY_US && st.interest_runs > 0 && st.interest_entries == 0)
+		rt_violation("the bank's clock passed a month end and %ld interest runs posted nothing",
+			     st.interest_runs);
 	fprintf(stderr,
 		"crash: %ld kills in %.1f s (%ld at an exact write or sync, %ld before the first op, %ld rounds with a "
 		"small "
 		"autocheckpoint); %ld ops done "
 		"before a kill (%ld refusals, %ld replays); %ld in flight retried: %ld created, %ld already there (%ld "
 		"refusals or replays); "
+		"%ld interest runs done before a kill, %ld in flight called again, %ld interest entries; "
 		"journal %" PRId64 " rows; violations %ld\n",
 		st.kills, secs, st.io_rounds, st.open_kills, st.ckpt_rounds, st.done, st.refused, st.replays,
-		st.inflight, st.retry_created, st.retry_exists, st.retry_other, last_seq, rt_violations);
+		st.inflight, st.retry_created, st.retry_exists, st.retry_other, st.interest_runs, st.interest_inflight,
+		st.interest_entries, last_seq, rt_violations);
 	wl_model_free(&m);
 	if (rt_violations == 0)
 		rt_rmdir(dir);
