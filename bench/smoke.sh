@@ -8,6 +8,8 @@
 #   - a program fails, or refuses a transfer (the workload never should),
 #   - a program's journal does not hold the rows it says it wrote,
 #   - the report lacks a section, or a rate in it is zero,
+#   - the throughput goal's verdicts are missing, or say "met" of a ratio under 3 (or
+#     "NOT met" of one at 3 or more),
 # and checks that the programs refuse a malformed --batch-sweep, or one with --serve,
 # with status 2, and that scale.sh --help prints its whole header.
 #
@@ -61,6 +63,18 @@ rows > 0 {
 }
 END { if (seen != 10) { print "expected 10 rate rows, found " seen; bad = 1 }; exit bad }
 ' "$tmp/out" >&2 || fail "a rate is missing or zero"
+
+# The goal's verdicts agree with their ratios: "met" exactly when a ratio is 3 or more.
+awk '/^throughput goal/ {
+	n = split($0, part, "; ")
+	for (i = 1; i <= n; i++) {
+		if (!match(part[i], /[0-9.]+x at [0-9]+ accounts: (NOT )?met/)) { print "no verdict: " part[i]; bad = 1; continue }
+		v = substr(part[i], RSTART, RLENGTH); r = v + 0; met = v !~ /NOT met/
+		if (met != (r >= 3)) { print "verdict against its ratio: " v; bad = 1 }
+		seen++
+	}
+} END { if (seen != 2) { print "expected 2 goal verdicts, found " seen + 0; bad = 1 }; exit bad }' "$tmp/out" >&2 ||
+	fail "the throughput goal line is missing or says the wrong thing"
 
 # Malformed sweeps are refused before anything runs.
 for list in 0 '1,' ,1 1,x 100001 1,2,3,4,5,6,7,8,9; do

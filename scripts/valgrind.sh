@@ -29,6 +29,7 @@ if ! command -v "$VALGRIND" >/dev/null 2>&1; then
 	echo "valgrind.sh: $VALGRIND not found (Debian package valgrind; scripts/deps.sh)" >&2
 	exit 1
 fi
+# shellcheck disable=SC2054 # the commas belong to the option values
 vg_opts=(--tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect
 	--show-leak-kinds=definite,indirect --error-exitcode=1 --num-callers=30)
 
