@@ -50,6 +50,10 @@ enum step {
 	S_ACCT2,
 	S_DEP1,
 	S_DEP2,
+	S_EDIT,
+	S_FREEZE,
+	S_UNFREEZE,
+	S_INTEREST,
 	S_XFER1,
 	S_XFER2,
 	S_WDR,
@@ -59,10 +63,6 @@ enum step {
 	S_HOLD2,
 	S_VOID,
 	S_REV,
-	S_EDIT,
-	S_FREEZE,
-	S_UNFREEZE,
-	S_INTEREST,
 	S_READS,
 	S_VERIFY,
 	S_CLOSE,
@@ -70,9 +70,12 @@ enum step {
 };
 
 static const char *const step_names[S_N] = {
-	"open",       "branch",     "product",    "customer", "account 1", "account 2", "deposit 1", "deposit 2",
-	"transfer 1", "transfer 2", "withdrawal", "batch",    "hold",      "post",      "hold 2",    "void",
-	"reversal",   "edit",       "freeze",     "unfreeze", "interest",  "reads",     "verify",    "close"};
+	"open", "branch", "product",  "customer", "account 1",  "account 2",  "deposit 1",  "deposit 2",
+	"edit", "freeze", "unfreeze", "interest", "transfer 1", "transfer 2", "withdrawal", "batch",
+	"hold", "post",   "hold 2",   "void",     "reversal",   "reads",      "verify",     "close"};
+
+/* The steps between S_DEP1 and S_REV that are not ledger calls. */
+#define ACCOUNT_STEP(s) ((s) >= S_EDIT && (s) <= S_INTEREST)
 
 #define NOT_RUN 1
 #define NITEMS 5
@@ -305,8 +308,30 @@ static void scenario(struct run *x, const char *cs)
 		VIOLATION(S_ACCT2, "%s: account open failed (%s) but returned a record through out", cs,
 			  bank_error_name(rc));
 	bank_account_free(a);
+	const char *a2 = x->a2[0] ? x->a2 : NO_ACCOUNT;
 	for (int s = S_DEP1; s <= S_REV; s++) {
 		bank_transfer *t = NULL;
+		if (s == S_EDIT) {
+			STEP(S_EDIT, bank_account_edit(b, a2, "name", "Joint"));
+			continue;
+		}
+		if (s == S_FREEZE) {
+			STEP(S_FREEZE, bank_account_freeze(b, a2, BANK_FREEZE_DEBITS));
+			continue;
+		}
+		if (s == S_UNFREEZE) {
+			STEP(S_UNFREEZE, bank_account_unfreeze(b, a2));
+			continue;
+		}
+		if (s == S_INTEREST) {
+			/* 45 days on; the ledger calls after it are dated then, after the days it accrues. */
+			scenario_now = T_RUN;
+			bank_interest_run_result ir;
+			STEP(S_INTEREST, bank_interest_run(&ir, b, bank_date_of(b, T_RUN) - 1));
+			x->interest_days = rc == BANK_OK ? ir.days : 0;
+			x->interest_postings = rc == BANK_OK ? ir.postings : 0;
+			continue;
+		}
 		if (s == S_BATCH) {
 			bank_transfer_request req[NITEMS];
 			batch_items(x, req);
@@ -331,15 +356,6 @@ static void scenario(struct run *x, const char *cs)
 				  bank_error_name(rc));
 		bank_transfer_free(t);
 	}
-	const char *a2 = x->a2[0] ? x->a2 : NO_ACCOUNT;
-	STEP(S_EDIT, bank_account_edit(b, a2, "name", "Joint"));
-	STEP(S_FREEZE, bank_account_freeze(b, a2, BANK_FREEZE_DEBITS));
-	STEP(S_UNFREEZE, bank_account_unfreeze(b, a2));
-	scenario_now = T_RUN;
-	bank_interest_run_result ir;
-	STEP(S_INTEREST, bank_interest_run(&ir, b, bank_date_of(b, T_RUN) - 1));
-	x->interest_days = rc == BANK_OK ? ir.days : 0;
-	x->interest_postings = rc == BANK_OK ? ir.postings : 0;
 	/* Reads must fail cleanly too. */
 	fv_step = S_READS;
 	bank_balance bal;
@@ -369,19 +385,22 @@ static void scenario(struct run *x, const char *cs)
 }
 
 /*
- * Balances, interest tables and interest entries as text: what an interest run decides.
- * Row ids and generated transfer ids are left out (the comparison is between runs).
+ * Interest tables and interest entries as text: what an interest run decides. Generated
+ * transfer ids are left out (the comparison is between runs). Balances are not in it:
+ * the ledger calls after the run may differ between runs, and do not touch the days it
+ * accrues.
  */
 static char *digest(bank *b)
 {
 	static const char *const sql[] = {
-		"SELECT id, kind, balance, pending FROM account ORDER BY id",
 		"SELECT account_id, period_start, period_end, accrued_through, days, rates, last_rate, balance_sum,"
 		" basis_sum, carry_in, accrued, compounded, posted, carry_out, posted_at FROM interest_period"
 		" ORDER BY account_id, period_start",
 		"SELECT account_id, period_start, period_end, accrued_through, days, rates, last_rate, balance_sum,"
 		" basis_sum, carry_in, accrued, compounded, last_post_at FROM interest_state ORDER BY account_id",
-		"SELECT debit_id, credit_id, amount, created_at FROM transfer WHERE kind = 'interest' ORDER BY seq",
+		/* The debit side by kind: internal accounts are made on first use, so their ids vary. */
+		"SELECT d.kind, t.credit_id, t.amount, t.created_at FROM transfer t JOIN account d ON d.id = t.debit_id"
+		" WHERE t.kind = 'interest' ORDER BY t.seq",
 	};
 	size_t cap = 4096, len = 0;
 	char *out = malloc(cap);
@@ -502,9 +521,26 @@ static void check_after(const struct run *x, const char *cs)
 	if (others != 0)
 		VIOLATION(0, "%s: %lld journal rows no call made", cs, (long long)others);
 
+	/* Account changes: an edit, a freeze of debits, the freeze lifted. */
+	PRESENT_IFF(S_EDIT, edits(b, x->a2, "name", "Joint") == 1, "the name edit");
+	int64_t frozen = edits(b, x->a2, "frozen", "debits"), lifted = edits(b, x->a2, "frozen", "none");
+	PRESENT_IFF(S_FREEZE, frozen == 1, "the freeze");
+	if (x->rc[S_UNFREEZE] == BANK_OK && lifted != frozen)
+		VIOLATION(S_UNFREEZE, "%s: unfreeze succeeded: %lld freezes, %lld lifted", cs, (long long)frozen,
+			  (long long)lifted);
+	if (x->rc[S_UNFREEZE] != BANK_OK && !UNKNOWN(S_UNFREEZE) && lifted != 0)
+		VIOLATION(S_UNFREEZE, "%s: unfreeze failed (%s) but the freeze was lifted", cs,
+			  x->rc[S_UNFREEZE] == NOT_RUN ? "not run" : bank_error_name(x->rc[S_UNFREEZE]));
+	/* A freeze left in place would refuse the replays of debits below: lift it first. */
+	bank_account *a2 = NULL;
+	if (x->a2[0] && bank_account_get(&a2, b, x->a2) == BANK_OK && a2->frozen != 0 &&
+	    (rc = bank_account_unfreeze(b, x->a2)) != BANK_OK)
+		VIOLATION(S_UNFREEZE, "%s: lifting the freeze on a healthy disk: %s", cs, bank_error_name(rc));
+	bank_account_free(a2);
+
 	/* Unknown outcomes: replaying settles them, exactly once. */
 	for (int s = S_DEP1; s <= S_REV; s++) {
-		if (!UNKNOWN(s))
+		if (!UNKNOWN(s) || ACCOUNT_STEP(s))
 			continue;
 		for (size_t i = 0; i < sizeof ledger_ids / sizeof ledger_ids[0]; i++)
 			if (ledger_ids[i].step == s)
@@ -545,17 +581,6 @@ static void check_after(const struct run *x, const char *cs)
 		bank_transfer_free(t);
 	}
 
-	/* Account changes: an edit, a freeze of debits, the freeze lifted. */
-	PRESENT_IFF(S_EDIT, edits(b, x->a2, "name", "Joint") == 1, "the name edit");
-	int64_t frozen = edits(b, x->a2, "frozen", "debits"), lifted = edits(b, x->a2, "frozen", "none");
-	PRESENT_IFF(S_FREEZE, frozen == 1, "the freeze");
-	if (x->rc[S_UNFREEZE] == BANK_OK && lifted != frozen)
-		VIOLATION(S_UNFREEZE, "%s: unfreeze succeeded: %lld freezes, %lld lifted", cs, (long long)frozen,
-			  (long long)lifted);
-	if (x->rc[S_UNFREEZE] != BANK_OK && !UNKNOWN(S_UNFREEZE) && lifted != 0)
-		VIOLATION(S_UNFREEZE, "%s: unfreeze failed (%s) but the freeze was lifted", cs,
-			  x->rc[S_UNFREEZE] == NOT_RUN ? "not run" : bank_error_name(x->rc[S_UNFREEZE]));
-
 	/* The interest run: called again, it completes what a failed run left, exactly once. */
 	bank_date as_of = bank_date_of(b, T_RUN) - 1;
 	bank_interest_run_result again, third;
@@ -578,8 +603,8 @@ static void check_after(const struct run *x, const char *cs)
 	} else if (all_ok) {
 		char *d = digest(b);
 		if (strcmp(d, reference) != 0)
-			VIOLATION(S_INTEREST, "%s: balances or interest differ from the dry run's:\n%s\nexpected:\n%s",
-				  cs, d, reference);
+			VIOLATION(S_INTEREST, "%s: the interest differs from the dry run's:\n%s\nexpected:\n%s", cs, d,
+				  reference);
 		free(d);
 	}
 	rt_check_db(b, cs);
