@@ -9,14 +9,14 @@
  * interest run for yesterday. The bank's clock runs SIM_DAYS days per real second from
  * SIM_ORIGIN in every process (sim_clock), and the product pays 4%, so runs accrue days
  * and post at month ends (the test fails if its clock passed a month end and no interest
- * was posted). Before each call the child writes the request to a pipe ("F ..."
- * for a ledger op, "I <day>" for an interest run), after the call "D" when the outcome
- * was the predicted one (or "E reason" when not, and exits). Half the rounds the parent kills it with SIGKILL after
- * a random delay (0..MAX_MS ms, default 300); the other half the child kills itself at a
- * random write or sync (1..400) through faultvfs's fv_kill_after, which lands kills between
- * the WAL writes of a commit and its sync with precision. Half the rounds also shrink
- * the WAL autocheckpoint so kills land inside checkpoints. Then the parent reopens the bank
- * and checks:
+ * was posted). Before each call the child writes the request to a pipe ("F ..." for a
+ * ledger op, "I <day>" for an interest run), after the call "D" when the outcome was the
+ * predicted one (or "E reason" when not, and exits). Half the rounds the parent kills
+ * it with SIGKILL after a random delay (0..MAX_MS ms, default 300); the other half the
+ * child kills itself at a random write or sync (1..400) through faultvfs's
+ * fv_kill_after, which lands kills between the WAL writes of a commit and its sync with
+ * precision. Half the rounds also shrink the WAL autocheckpoint so kills land inside
+ * checkpoints. Then the parent reopens the bank and checks:
  *   - bank_open recovers, bank_verify finds nothing, PRAGMA integrity_check is ok and
  *     every journal row has its audit record;
  *   - every transfer the child reported done is present exactly once; every refused id is
@@ -220,7 +220,8 @@ static size_t parse_recs(char *buf, struct rec **out, char *err, size_t errsize)
 	err[0] = '\0';
 	char *save = NULL;
 	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] == 'F') {
+		if (line[0] == 'F' || line[0] == 'I') {
+			/* A new op, in flight until its "D". */
 			if (n == cap) {
 				cap *= 2;
 				v = realloc(v, cap * sizeof *v);
@@ -228,19 +229,12 @@ static size_t parse_recs(char *buf, struct rec **out, char *err, size_t errsize)
 					rt_die("out of memory");
 			}
 			memset(&v[n], 0, sizeof v[n]);
-			if (!wl_parse(line + 2, &v[n].op))
+			if (line[0] == 'I') {
+				v[n].interest = 1;
+				v[n].as_of = (bank_date)strtol(line + 2, NULL, 10);
+			} else if (!wl_parse(line + 2, &v[n].op)) {
 				rt_die("unparsable line from the child: %s", line);
-			v[n++].state = 0;
-		} else if (line[0] == 'I') {
-			if (n == cap) {
-				cap *= 2;
-				v = realloc(v, cap * sizeof *v);
-				if (v == NULL)
-					rt_die("out of memory");
 			}
-			memset(&v[n], 0, sizeof v[n]);
-			v[n].interest = 1;
-			v[n].as_of = (bank_date)strtol(line + 2, NULL, 10);
 			v[n++].state = 0;
 		} else if (line[0] == 'D' && n > 0) {
 			v[n - 1].state = 1;
