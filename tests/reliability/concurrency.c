@@ -21,9 +21,9 @@
  * last INTEREST_DAYS days, one day a call: the bank was set up INTEREST_BACK days ago (a
  * clock of its own) with the product paying 5%, so the first call accrues all four
  * accounts from their opening day, each later call one more day, and one of them posts
- * last month's interest, while the workers move the same balances. Each call must succeed; afterwards a run for
- * yesterday changes nothing, and each balance is its opening balance plus the tallies plus the interest entries it
- * received.
+ * last month's interest, while the workers move the same balances. Each call must
+ * succeed; afterwards a run for yesterday changes nothing, and each balance is its
+ * opening balance plus the tallies plus the interest entries it received.
  * Prints "concurrency: N passed, M failed" (N operations, M violations).
  */
 #include <errno.h>

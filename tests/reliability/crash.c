@@ -108,30 +108,31 @@ static void child(int fd, wl_model *m, uint64_t seed, long round, int autockpt, 
 	snprintf(prefix, sizeof prefix, "k%ld-", round);
 	unsigned long counter = 0;
 	for (;;) {
-		if (rt_below(&r, INTEREST_ONE_IN) == 0) {
-			bank_date as_of = bank_date_of(b, bank_now(b)) - 1;
-			snprintf(line, sizeof line, "I %d\n", (int)as_of);
-			write_all(fd, line, strlen(line));
-			rc = bank_interest_run(NULL, b, as_of);
-			if (rc != BANK_OK) {
-				snprintf(msg, sizeof msg, "E interest run for day %d: %s: %s\n", (int)as_of,
-					 bank_error_name(rc), bank_error_last()->message);
-				for (char *p = msg; *p && p[1]; p++)
-					if (*p == '\n')
-						*p = ' ';
-				write_all(fd, msg, strlen(msg));
-				_exit(CHILD_FAILED);
-			}
-			write_all(fd, "D\n", 2);
-			continue;
-		}
+		/* One op: now and then an interest run for yesterday, else a ledger op of the model's. */
 		wl_op op;
-		wl_gen(m, &r, prefix, &counter, &op);
-		line[0] = 'F';
-		line[1] = ' ';
-		wl_format(&op, line + 2, sizeof line - 2);
+		bank_date as_of = 0;
+		int interest = rt_below(&r, INTEREST_ONE_IN) == 0;
+		if (interest) {
+			as_of = bank_date_of(b, bank_now(b)) - 1;
+			snprintf(line, sizeof line, "I %d\n", (int)as_of);
+		} else {
+			wl_gen(m, &r, prefix, &counter, &op);
+			line[0] = 'F';
+			line[1] = ' ';
+			wl_format(&op, line + 2, sizeof line - 2);
+		}
 		write_all(fd, line, strlen(line));
-		if (!wl_exec(b, m, &op, 0, msg + 2, sizeof msg - 3)) {
+		int ok;
+		if (interest) {
+			rc = bank_interest_run(NULL, b, as_of);
+			ok = rc == BANK_OK;
+			if (!ok)
+				snprintf(msg + 2, sizeof msg - 3, "interest run for day %d: %s: %s", (int)as_of,
+					 bank_error_name(rc), bank_error_last()->message);
+		} else {
+			ok = wl_exec(b, m, &op, 0, msg + 2, sizeof msg - 3);
+		}
+		if (!ok) {
 			msg[0] = 'E';
 			msg[1] = ' ';
 			for (char *p = msg; *p; p++)
@@ -141,7 +142,8 @@ static void child(int fd, wl_model *m, uint64_t seed, long round, int autockpt, 
 			write_all(fd, msg, strlen(msg));
 			_exit(CHILD_FAILED);
 		}
-		wl_apply(m, &op);
+		if (!interest)
+			wl_apply(m, &op);
 		write_all(fd, "D\n", 2);
 	}
 }

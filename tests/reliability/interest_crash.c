@@ -155,6 +155,32 @@ static void first_difference(const char *a, const char *b, const char *when)
 		     (int)(ea ? ea - a : (long)strlen(a)), a, (int)(eb ? eb - b : (long)strlen(b)), b);
 }
 
+/*
+ * The end of a cycle or a cut: completes the run on @p b when @p complete is set, checks
+ * that a further run for the same day changes nothing and that the result is the
+ * reference @p want, checks the database, and closes @p b.
+ */
+static void finish(bank *b, bank_date as_of, int complete, char numbers[][BANK_ACCOUNT_NUMBER_SIZE], const char *want,
+		   const char *when)
+{
+	int rc;
+	if (complete && (rc = bank_interest_run(NULL, b, as_of)) != BANK_OK)
+		rt_violation("%s: completing the run: %s: %s", when, bank_error_name(rc), bank_error_last()->message);
+	bank_interest_run_result again;
+	rc = bank_interest_run(&again, b, as_of);
+	if (rc != BANK_OK || again.days != 0 || again.postings != 0)
+		rt_violation("%s: a further run for the same day did something (%s, %zu days, %zu postings)", when,
+			     bank_error_name(rc), again.days, again.postings);
+	char *got = digest(b, numbers);
+	if (strcmp(got, want) != 0)
+		first_difference(want, got, when);
+	free(got);
+	rt_check_db(b, when);
+	bank_close(b);
+	if (rt_violations > 20)
+		rt_die("too many violations, stopping");
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -276,26 +302,7 @@ int main(int argc, char **argv)
 			bank_close(b);
 		}
 		snprintf(when, sizeof when, "cycle %ld", cyc);
-		b = open_at(work, run_now);
-		if (!done) {
-			int rc = bank_interest_run(NULL, b, as_of);
-			if (rc != BANK_OK)
-				rt_violation("%s: completing the run: %s: %s", when, bank_error_name(rc),
-					     bank_error_last()->message);
-		}
-		bank_interest_run_result again;
-		int rc = bank_interest_run(&again, b, as_of);
-		if (rc != BANK_OK || again.days != 0 || again.postings != 0)
-			rt_violation("%s: a second run for the same day did something (%s, %zu days, %zu postings)",
-				     when, bank_error_name(rc), again.days, again.postings);
-		char *got = digest(b, numbers);
-		if (strcmp(got, want) != 0)
-			first_difference(want, got, when);
-		free(got);
-		rt_check_db(b, when);
-		bank_close(b);
-		if (rt_violations > 20)
-			rt_die("too many violations, stopping");
+		finish(open_at(work, run_now), as_of, !done, numbers, want, when);
 	}
 
 	/* Power cuts during the run. */
@@ -355,23 +362,7 @@ int main(int argc, char **argv)
 				     " survived the cut",
 				     when, part.transactions, records);
 		}
-		rc = bank_interest_run(NULL, b, as_of);
-		if (rc != BANK_OK)
-			rt_violation("%s: completing the run: %s: %s", when, bank_error_name(rc),
-				     bank_error_last()->message);
-		bank_interest_run_result again;
-		rc = bank_interest_run(&again, b, as_of);
-		if (rc != BANK_OK || again.days != 0 || again.postings != 0)
-			rt_violation("%s: a further run for the same day did something (%s, %zu days, %zu postings)",
-				     when, bank_error_name(rc), again.days, again.postings);
-		char *got = digest(b, numbers);
-		if (strcmp(got, want) != 0)
-			first_difference(want, got, when);
-		free(got);
-		rt_check_db(b, when);
-		bank_close(b);
-		if (rt_violations > 20)
-			rt_die("too many violations, stopping");
+		finish(b, as_of, 1, numbers, want, when);
 	}
 	free(want);
 	fv_uninstall();
