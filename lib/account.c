@@ -710,6 +710,26 @@ static int edit_account(bank *b, bank_account *a, const char *field, const char 
 	return record_edit(b, now, a, "customer", old, value);
 }
 
+/* The account's stored balance and pending amount, in the current transaction. */
+static int balance_pending(bank *b, int64_t account_id, int64_t *balance, int64_t *pending)
+{
+	bank__q *q = bank__q_get(b, "SELECT balance, pending FROM account WHERE id = ?");
+	if (q == NULL)
+		return bank__last_code();
+	bank__q_int(q, 1, account_id);
+	int rc = bank__q_step(q);
+	if (rc == 1) {
+		*balance = bank__q_col_int(q, 0);
+		*pending = bank__q_col_int(q, 1);
+	}
+	bank__q_reset(q);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return bank__err(BANK_ENOTFOUND, "account id %lld is gone", (long long)account_id);
+	return BANK_OK;
+}
+
 static int close_account(bank *b, bank_account *a, const char *reason, bank_time now)
 {
 	int rc = bank__holds_expire(b, a->id, now, NULL);
@@ -717,28 +737,29 @@ static int close_account(bank *b, bank_account *a, const char *reason, bank_time
 		return rc;
 	/* Interest first (interest.c): accrued to yesterday and posted, so the balance that
 	 * must be zero includes it. A refused close rolls the posting back with everything else. */
-	if ((rc = bank__interest_close(b, a->id)) != BANK_OK)
+	int64_t before, balance, pending;
+	if ((rc = balance_pending(b, a->id, &before, &pending)) != BANK_OK ||
+	    (rc = bank__interest_close(b, a->id)) != BANK_OK ||
+	    (rc = balance_pending(b, a->id, &balance, &pending)) != BANK_OK)
 		return rc;
-	bank__q *q = bank__q_get(b, "SELECT balance, pending FROM account WHERE id = ?");
-	if (q == NULL)
-		return bank__last_code();
-	bank__q_int(q, 1, a->id);
-	if ((rc = bank__q_step(q)) < 0)
-		return rc;
-	int64_t balance = bank__q_col_int(q, 0), pending = bank__q_col_int(q, 1);
-	bank__q_reset(q);
 	if (pending != 0)
 		return bank__err(BANK_EINVAL, "account %s has active holds; post or void them first", a->number);
 	if (balance != 0) {
-		char amt[BANK_AMOUNT_SIZE];
+		char amt[BANK_AMOUNT_SIZE], interest[BANK_AMOUNT_SIZE];
 		if (bank_amount_format(amt, sizeof amt, balance, a->currency) != BANK_OK)
 			snprintf(amt, sizeof amt, "%lld", (long long)balance);
-		return bank__err(
-			BANK_EINVAL,
-			"account %s has a balance of %s %s (interest to date included); it must be zero to close",
-			a->number, amt, a->currency);
+		if (balance == before)
+			return bank__err(BANK_EINVAL, "account %s has a balance of %s %s; it must be zero to close",
+					 a->number, amt, a->currency);
+		/* The interest is posted only if the close goes through: say how to get it out. */
+		if (bank_amount_format(interest, sizeof interest, balance - before, a->currency) != BANK_OK)
+			snprintf(interest, sizeof interest, "%lld", (long long)(balance - before));
+		return bank__err(BANK_EINVAL,
+				 "account %s has a balance of %s %s, interest to date of %s included; it must be zero "
+				 "to close: settle the interest (bank_interest_settle) and empty the account first",
+				 a->number, amt, a->currency, interest);
 	}
-	q = bank__q_get(b, "UPDATE account SET status = 'closed', frozen = 0, closed_at = ? WHERE id = ?");
+	bank__q *q = bank__q_get(b, "UPDATE account SET status = 'closed', frozen = 0, closed_at = ? WHERE id = ?");
 	if (q == NULL)
 		return bank__last_code();
 	bank__q_int(q, 1, now);

@@ -6,7 +6,8 @@
  *
  * Writes: BEGIN IMMEDIATE takes the write lock up front, so a write transaction never
  * fails half-way with SQLITE_BUSY; sqlite3_busy_timeout waits for other writers, and
- * bank__tx_begin retries a bounded number of times on top. Nested write scopes (a
+ * bank__tx_begin retries a busy that came back early, within the same timeout. Nested
+ * write scopes (a
  * public call made inside another's transaction) are counted, not nested in SQL.
  */
 #include <stdint.h>
@@ -196,23 +197,35 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Milliseconds on the monotonic clock. */
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int begin(bank *b, const char *sql)
 {
 	if (b->tx_depth > 0) {
 		b->tx_depth++;
 		return BANK_OK;
 	}
-	/* sqlite3_busy_timeout waits inside each attempt; retry a few times on top for the
-	 * rare busy that bypasses the handler (a WAL recovery in another process). */
+	/* sqlite3_busy_timeout waits inside each attempt. A busy can also bypass that handler
+	 * and come back at once (a WAL recovery in another process): such a busy is retried,
+	 * but only within the busy timeout, counted from the first attempt, so the option
+	 * bounds the whole wait (not each of several attempts). */
+	int64_t deadline = monotonic_ms() + b->busy_timeout_ms;
 	for (int attempt = 0;; attempt++) {
 		int rc = sqlite3_exec(b->db, sql, NULL, NULL, NULL);
 		if (rc == SQLITE_OK) {
 			b->tx_depth = 1;
 			return BANK_OK;
 		}
-		if ((rc & 0xff) != SQLITE_BUSY || attempt >= 5)
+		int pause = attempt < 10 ? 1 + attempt * 5 : 50;
+		if ((rc & 0xff) != SQLITE_BUSY || monotonic_ms() + pause > deadline)
 			return fail(b, sqlite3_extended_errcode(b->db), "begin transaction");
-		sleep_ms(1 + attempt * 5);
+		sleep_ms(pause);
 	}
 }
 

@@ -70,8 +70,8 @@ int bank_transfer_id_check(const char *id)
 		return bank__err(BANK_EINVAL, "transfer id is empty");
 	size_t n = 0;
 	for (const char *p = id; *p; p++, n++) {
-		if (*p < 0x21 || *p > 0x7e)
-			return bank__err(BANK_EINVAL, "transfer id must be printable ASCII without spaces");
+		if (*p < 0x20 || *p > 0x7e)
+			return bank__err(BANK_EINVAL, "transfer id must be printable ASCII (0x20-0x7e)");
 		if (n >= BANK_ID_MAX)
 			return bank__err(BANK_EINVAL, "transfer id is longer than %d characters", BANK_ID_MAX);
 	}

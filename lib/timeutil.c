@@ -139,7 +139,8 @@ int bank_time_parse(bank_time *out, const char *text)
 	p++;
 	if (!digits(&p, 2, &hh) || *p++ != ':' || !digits(&p, 2, &mm) || *p++ != ':' || !digits(&p, 2, &ss))
 		goto bad;
-	if (hh > 23 || mm > 59 || ss > 59)
+	/* Second 60 is RFC 3339's leap second; as in POSIX time it is the next minute's 00. */
+	if (hh > 23 || mm > 59 || ss > 60)
 		goto bad;
 	if (*p == '.') {
 		p++;

@@ -7,8 +7,9 @@
  * fields of bank_options: durability, busy_timeout_ms, timezone, clock, id_seeded,
  * id_seed, no_create, cache_size_kib, wal_autocheckpoint, mmap_size_mib, statement_records
  * (version is filled in). clock is None or a capsule from
- * bank_py_clock_new(callable): libbank then calls callable() -> int microseconds,
- * taking the GIL for it. bank_options_init(version) returns those defaults as a dict.
+ * bank_py_clock_new(callable, first): libbank then calls callable() -> int microseconds,
+ * taking the GIL for it, and uses the last good time (first, until a call succeeds)
+ * when a call fails. bank_options_init(version) returns those defaults as a dict.
  * bank_checkpoint(b, mode) returns a dict {wal_pages, copied}.
  */
 
@@ -79,9 +80,11 @@ static void bank_py_clock_destroy(PyObject *capsule)
 %inline %{
 /**
  * A clock for bank_open()'s options: @p fn() must return the time as int microseconds
- * since 1970-01-01T00:00:00Z. The capsule must outlive every handle opened with it.
+ * since 1970-01-01T00:00:00Z; @p first is the time used should fn's very first call
+ * fail (the caller has read the clock once to check it). The capsule must outlive every
+ * handle opened with it.
  */
-static PyObject *bank_py_clock_new(PyObject *fn)
+static PyObject *bank_py_clock_new(PyObject *fn, long long first)
 {
 	if (!PyCallable_Check(fn)) {
 		PyErr_SetString(PyExc_TypeError, "the clock must be callable");
@@ -92,7 +95,7 @@ static PyObject *bank_py_clock_new(PyObject *fn)
 		return PyErr_NoMemory();
 	Py_INCREF(fn);
 	c->fn = fn;
-	c->last = 0;
+	c->last = (bank_time)first;
 	PyObject *capsule = PyCapsule_New(c, bank_py_clock_name, bank_py_clock_destroy);
 	if (capsule == NULL) {
 		Py_DECREF(fn);

@@ -423,6 +423,9 @@ static void put_customer(ctx *c, const char *key, const bank_customer *cu)
 	else
 		jw_null(&c->j, "income");
 	jw_str_or_null(&c->j, "income_currency", cu->income_currency);
+	/* The record's one amount is income: "currency" names its currency, as on every
+	 * other record that holds money. */
+	jw_str_or_null(&c->j, "currency", cu->income_currency);
 	jw_str_or_null(&c->j, "email", cu->email);
 	jw_str_or_null(&c->j, "phone", cu->phone);
 	if (cu->has_address) {

@@ -169,7 +169,9 @@ BANK_EXTERN(int) bank_checkpoint(bank *b, bank_checkpoint_mode mode, bank_checkp
 BANK_EXTERN(int) bank_time_format(char *buf, size_t size, bank_time t) BANK_WARN_UNUSED;
 
 /**
- * Parses RFC 3339 ("2026-11-24T11:13:24Z", "2026-11-24T12:13:24.5+01:00").
+ * Parses RFC 3339 ("2026-11-24T11:13:24Z", "2026-11-24T12:13:24.5+01:00"). A leap
+ * second ("2016-12-31T23:59:60Z") is the instant after the minute's second 59, the
+ * next minute's second 00, as in POSIX time.
  * @return BANK_OK or BANK_EINVAL
  */
 BANK_EXTERN(int) bank_time_parse(bank_time *out, const char *text) BANK_WARN_UNUSED;

@@ -59,7 +59,8 @@ typedef struct bank_transfer {
 BANK_EXTERN(const char *) bank_transfer_status_name(bank_transfer_status status);
 
 /**
- * Checks a client-chosen id: 1-64 printable ASCII characters (0x21-0x7e).
+ * Checks a client-chosen id: 1-64 printable ASCII characters (0x20-0x7e; a space is
+ * printable, and is part of the id like any other character).
  * @return BANK_OK or BANK_EINVAL
  */
 BANK_EXTERN(int) bank_transfer_id_check(const char *id) BANK_WARN_UNUSED;

@@ -382,6 +382,7 @@ def test_customers(db):
     assert s["id"] == cid and s["name"] == "Alice Martin" and s["dob"] == "1990-04-01"
     assert s["occupation"] == "Engineer" and s["income"] == "85000.00" and s["email"] == "alice@example.com"
     assert s["phone"] == "+44 113 496 0000"
+    assert s["income_currency"] == "USD" and s["currency"] == "USD"
     assert s["address"] == {"line1": "1 Park Row", "line2": "Flat 2", "city": "Leeds",
                             "region": "West Yorkshire", "postal_code": "LS1 5AB", "country": "GB"}
     out = human(db, "customer", "add", "--name", "Bob Stone")
@@ -638,7 +639,7 @@ def test_refusals_change_nothing(bank):
     err(db, "not_found", "transfer", missing, bank.sav, "10.00")
     err(db, "invalid_argument", "deposit", mistype(bank.sav), "10.00")
     err(db, "invalid_argument", "transfer", bank.sav, bank.sav, "10.00")
-    err(db, "invalid_argument", "deposit", bank.cur, "10.00", "--id", "has space")
+    err(db, "invalid_argument", "deposit", bank.cur, "10.00", "--id", "has\ttab")
     err(db, "invalid_argument", "deposit", bank.cur, "10.00", "--id", "x" * 65)
     err(db, "invalid_argument", "deposit", bank.cur, "10.00", "--memo", "m" * 501)
     assert bank.snapshot() == before
@@ -651,6 +652,11 @@ def test_refusals_change_nothing(bank):
     err(db, "insufficient_funds", "withdraw", bank.cur, "0.01")
     err(db, "insufficient_funds", "withdraw", bank.sav, "0.01")
     assert bank.snapshot() == before
+    # a space is printable ASCII: part of the id, replayed exactly
+    t = ok(db, "deposit", bank.cur, "1.00", "--id", "pay 7")
+    assert (t["id"], t["status"]) == ("pay 7", "created")
+    assert ok(db, "deposit", bank.cur, "1.00", "--id", "pay 7")["status"] == "exists"
+    err(db, "conflict", "deposit", bank.cur, "2.00", "--id", "pay 7")
 
 
 # ---- holds ----

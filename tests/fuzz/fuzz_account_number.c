@@ -8,7 +8,7 @@
  *   - a number built from the input's first bytes as a 10-digit base plus its check
  *     digits is accepted, and every single-digit change and every swap of two adjacent
  *     different digits of it is refused (what MOD 97-10 promises to catch);
- *   - bank_transfer_id_check(text) accepts exactly 1-64 characters in 0x21..0x7e.
+ *   - bank_transfer_id_check(text) accepts exactly 1-64 characters in 0x20..0x7e.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -46,7 +46,7 @@ static int ref_id(const char *s)
 	if (n < 1 || n > BANK_ID_MAX)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
 			return 0;
 	return 1;
 }

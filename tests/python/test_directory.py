@@ -76,6 +76,12 @@ def test_product_add_get_list_edit(world: World) -> None:
     )
     jpy = b.add_product("YEN", "Yen", "JPY", kind="current", overdraft=1000)
     assert jpy.overdraft == Decimal("1000")
+    # A Decimal is judged by value on every path, as in add_product and the movements.
+    b.edit_product("GOLD", "overdraft", Decimal("12.500"))
+    b.edit_product("YEN", "overdraft", Decimal("5.0"))
+    b.edit_product("GOLD", "min_balance", Decimal("-0"))
+    assert b.product("GOLD").overdraft == Decimal("12.50") and b.product("YEN").overdraft == Decimal("5")
+    assert b.product("GOLD").min_balance == Decimal("0.00")
 
 
 def test_product_errors(world: World, refused) -> None:  # type: ignore[no-untyped-def]
@@ -93,6 +99,7 @@ def test_product_errors(world: World, refused) -> None:  # type: ignore[no-untyp
     refused(libbank.NotFound, b.product, "NOPE")
     refused(libbank.InvalidArgument, b.edit_product, "CHK", "currency", "EUR")
     refused(libbank.InvalidArgument, b.edit_product, "CHK", "min_balance", "1.234")
+    refused(libbank.InvalidArgument, b.edit_product, "CHK", "min_balance", Decimal("1.2340"))
     refused(TypeError, b.edit_product, "CHK", "rate", 1.5)
     refused(libbank.NotFound, b.edit_product, "NOPE", "name", "x")
 

@@ -161,6 +161,40 @@ def test_handle_clock__failure_uses_last_time_and_is_reported(clock: Clock) -> N
     assert seen and all(isinstance(e, RuntimeError) for e in seen)
 
 
+def test_handle_clock__failure_at_first_library_call_uses_the_checked_time(clock: Clock) -> None:
+    # open() reads the clock once to check it; should the next call (libbank's first)
+    # fail, that checked time is the last good one, not 1970.
+    first = clock()
+    calls = [0]
+
+    def once() -> dt.datetime:
+        calls[0] += 1
+        if calls[0] > 1:
+            raise RuntimeError("clock broke")
+        return first
+
+    import sys
+
+    old = sys.unraisablehook
+    sys.unraisablehook = lambda u: None
+    try:
+        with libbank.open(":memory:", clock=once) as b:
+            assert b.now() == first
+    finally:
+        sys.unraisablehook = old
+
+
+def test_handle_open__path_like(tmp_path: Path) -> None:
+    path = tmp_path / "pathlib.db"
+    with libbank.open(path) as b:
+        b.add_branch("HQ", "Head office")
+        assert b.path == str(path)
+    with libbank.Bank(path, create=False) as b:
+        assert [x.code for x in b.branches()] == ["HQ"]
+    with pytest.raises(TypeError):
+        libbank.open(b"bytes.db")  # type: ignore[arg-type]
+
+
 def test_handle_timezone__dates(clock: Clock) -> None:
     clock.t = dt.datetime(2026, 3, 1, 22, 30, tzinfo=UTC)
     with libbank.open(":memory:", clock=clock, timezone="+05:30") as b:

@@ -58,7 +58,7 @@ def test_ledger_errors(world: World, refused) -> None:  # type: ignore[no-untype
     refused(libbank.InvalidArgument, b.deposit, world.a, -5)
     refused(libbank.InvalidArgument, b.deposit, world.a, "0.001")
     refused(libbank.InvalidArgument, b.deposit, world.a, Decimal("0.001"))
-    refused(libbank.InvalidArgument, b.deposit, world.a, 1, id="has space")
+    refused(libbank.InvalidArgument, b.deposit, world.a, 1, id="has\ttab")
     refused(libbank.InvalidArgument, b.deposit, world.a, 1, id="x" * 65)
     refused(libbank.InvalidArgument, b.deposit, world.a, 1, memo="m" * 501)
     refused(libbank.InvalidArgument, b.deposit, "123456789012", 1)

@@ -74,7 +74,7 @@ def test_lowlevel_specs_and_options_checked(h) -> None:  # type: ignore[no-untyp
     with pytest.raises(TypeError):
         c.bank_open(":memory:", {"clock": "not a capsule"})
     with pytest.raises(TypeError):
-        c.bank_py_clock_new(42)
+        c.bank_py_clock_new(42, 0)
     with pytest.raises(libbank.InvalidArgument):
         c.bank_open(":memory:", {"version": 99})
 

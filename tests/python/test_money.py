@@ -12,6 +12,8 @@ from hypothesis import given, settings
 import libbank
 from libbank import _money
 
+from bankhelpers import World
+
 
 def test_money_currencies__table() -> None:
     cs = libbank.currencies()
@@ -147,6 +149,32 @@ def test_money_from_minor__exact_decimals() -> None:
     assert libbank.from_minor(2**63 - 1, "USD") == Decimal("92233720368547758.07")
 
 
+def test_money_from_minor__ignores_the_callers_context() -> None:
+    import decimal
+
+    with decimal.localcontext() as ctx:
+        ctx.prec = 4
+        ctx.traps[decimal.Inexact] = True
+        assert str(libbank.from_minor(12345678, "USD")) == "123456.78"
+        assert str(libbank.from_minor(2**63 - 1, "BHD")) == "9223372036854775.807"
+
+
+def test_money_from_minor__returned_records_ignore_the_callers_context(world: World) -> None:
+    import decimal
+
+    b = world.bank
+    with decimal.localcontext() as ctx:
+        ctx.prec = 4
+        t = b.deposit(world.a, "123456.78")
+        assert str(t.amount) == "123456.78"
+        assert str(t.credit_balance) == "124456.78"
+        assert str(b.balance(world.a).balance) == "124456.78"
+        assert str(b.account(world.a).balance) == "124456.78"
+        entry = list(b.statement(world.a))[-1]
+        assert str(entry.amount) == "123456.78"
+        assert str(entry.balance_after) == "124456.78"
+
+
 def test_money_parse_format_amount() -> None:
     assert libbank.parse_amount("12.5", "USD") == Decimal("12.50")
     assert libbank.format_amount(Decimal("12.5"), "USD") == "12.50"
@@ -158,6 +186,13 @@ def test_money_parse_format_amount() -> None:
 def test_money_to_text__no_exponent_notation() -> None:
     assert _money.to_text(Decimal("1E+2")) == "100"
     assert _money.to_text(Decimal("0.0000001")) == "0.0000001"
+    # Judged by value, as amounts are: trailing zeros and the sign of zero go.
+    assert _money.to_text(Decimal("12.500")) == "12.5"
+    assert _money.to_text(Decimal("12.000")) == "12"
+    assert _money.to_text(Decimal("1200")) == "1200"
+    assert _money.to_text(Decimal("-0")) == "0"
+    assert _money.to_text(Decimal("-0.000")) == "0"
+    assert _money.to_text(Decimal("-1.10")) == "-1.1"
     assert _money.to_text(None) == ""
     assert _money.to_text(dt.date(2000, 1, 2)) == "2000-01-02"
     with pytest.raises(TypeError):
@@ -212,7 +247,8 @@ def test_money_times_and_dates() -> None:
 
 def test_money_checks() -> None:
     libbank.check_transfer_id("abc-123")
-    for bad in ("", "has space", "x" * 65, "caf\u00e9"):
+    libbank.check_transfer_id("has space")  # printable ASCII is 0x20-0x7e
+    for bad in ("", "has\ttab", "x" * 65, "caf\u00e9", "\x7f"):
         with pytest.raises(libbank.InvalidArgument):
             libbank.check_transfer_id(bad)
     with pytest.raises(libbank.InvalidArgument):

@@ -611,6 +611,39 @@ static void test_handle_busy__timeout(void **state)
 	bank_close(b);
 }
 
+static double mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * busy_timeout_ms bounds the whole wait of a call, not each of its attempts: with the
+ * lock held throughout, a call gives up after about the timeout (it used to try six
+ * times, each waiting the whole timeout). The bounds are loose (a slow sanitizer build,
+ * a loaded machine): at least the timeout, under four times it.
+ */
+static void test_handle_busy__timeout_bounds_the_whole_wait(void **state)
+{
+	tmp *t = *state;
+	bank_options o;
+	fx_options(&o);
+	o.busy_timeout_ms = 500;
+	char acct[BANK_ACCOUNT_NUMBER_SIZE];
+	bank *b = open_one_account(t, &o, acct);
+	sqlite3 *db = raw_open(t->path);
+	raw_exec(db, "BEGIN IMMEDIATE");
+	double t0 = mono_seconds();
+	FX_REFUSE(b, BANK_EBUSY, bank_deposit(NULL, b, acct, 100, "busy-2", NULL));
+	double waited = mono_seconds() - t0;
+	assert_true(waited >= 0.45);
+	assert_true(waited < 2.0);
+	raw_exec(db, "COMMIT");
+	sqlite3_close(db);
+	bank_close(b);
+}
+
 /* ---- checkpoints ---- */
 
 static int64_t wal_bytes(const tmp *t)
@@ -1120,6 +1153,11 @@ static void test_handle_time__parse(void **state)
 	FX_EQ(t, -1);
 	FX_OK(bank_time_parse(&t, "2024-02-29T00:00:00Z"));
 	FX_EQ(t, (bank_time)1709164800 * FX_SEC);
+	/* a leap second is the next minute's second 00 (POSIX time) */
+	FX_OK(bank_time_parse(&t, "2016-12-31T23:59:60Z"));
+	FX_EQ(t, (bank_time)1483228800 * FX_SEC);
+	FX_OK(bank_time_parse(&t, "2017-01-01T05:29:60.5+05:30"));
+	FX_EQ(t, (bank_time)1483228800 * FX_SEC + 500000);
 }
 
 static void test_handle_time__parse_refusals(void **state)
@@ -1137,6 +1175,7 @@ static void test_handle_time__parse_refusals(void **state)
 		"2026-04-31T00:00:00Z",
 		"2026-11-24T24:00:01Z",
 		"2026-11-24T11:60:00Z",
+		"2026-11-24T11:13:61Z", /* 60 is a leap second, 61 nothing */
 		"2026-11-24T11:13:24+0100",
 		"2026-11-24T11:13:24+01",
 		"2026-11-24T11:13:24+25:00",
@@ -1353,6 +1392,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_handle_open__two_handles_share_file, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_open__threads_share_file, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_busy__timeout, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_handle_busy__timeout_bounds_the_whole_wait, tmp_setup,
+						tmp_teardown),
 		cmocka_unit_test(test_handle_schema__version),
 		cmocka_unit_test_setup_teardown(test_handle_schema__migrate_idempotent, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_handle_clock__injected),

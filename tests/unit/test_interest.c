@@ -693,6 +693,9 @@ static void test_interest_account__close(void **state)
 	/* z holds 0.00 but 10 days of interest (1.37) are posted first: refused too */
 	FX_REFUSE(e.b, BANK_EINVAL, bank_account_close(e.b, z, "moving away"));
 	assert_non_null(strstr(bank_error_last()->message, "1.37 USD"));
+	/* the message names the interest and the way out */
+	assert_non_null(strstr(bank_error_last()->message, "interest to date of 1.37 included"));
+	assert_non_null(strstr(bank_error_last()->message, "bank_interest_settle"));
 
 	/* settle posts it (ending the period yesterday), then emptied, the close works */
 	bank_transfer *tr = NULL;

@@ -204,7 +204,7 @@ def check_account_number(number: str) -> None:
 
 
 def check_transfer_id(id: str) -> None:
-    """Checks a client-chosen transfer id: 1-64 printable ASCII characters (0x21-0x7e).
+    """Checks a client-chosen transfer id: 1-64 printable ASCII characters (0x20-0x7e).
     Raises InvalidArgument."""
     _libbank.bank_transfer_id_check(id)
 

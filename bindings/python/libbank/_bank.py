@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -89,7 +90,7 @@ def _str(v: object, what: str) -> Any:
 
 
 def open(  # noqa: A001 - the package's entry point, like io.open
-    path: str,
+    path: Union[str, os.PathLike[str]],
     *,
     durability: Literal["full", "normal"] = "full",
     busy_timeout_ms: int = 5000,
@@ -105,8 +106,8 @@ def open(  # noqa: A001 - the package's entry point, like io.open
     """Opens (creating or migrating as needed) the bank at ``path``.
 
     Args:
-        path: a file path, or ``":memory:"`` for a private in-memory bank (one handle
-            only; no WAL there).
+        path: a file path (str or :class:`os.PathLike`, e.g. :class:`pathlib.Path`), or
+            ``":memory:"`` for a private in-memory bank (one handle only; no WAL there).
         durability: ``"full"`` (fsync at every commit, the default) or ``"normal"``
             (WAL synchronous=NORMAL: a power cut may lose the last commits, never
             corrupts).
@@ -167,7 +168,7 @@ class Bank:
 
     def __init__(
         self,
-        path: str,
+        path: Union[str, os.PathLike[str]],
         *,
         durability: Literal["full", "normal"] = "full",
         busy_timeout_ms: int = 5000,
@@ -186,6 +187,8 @@ class Bank:
         # Account number -> currency code. An account's currency never changes (a product
         # change keeps it) and accounts are never deleted, so the cache cannot go stale.
         self._currency: dict[str, str] = {}
+        if isinstance(path, os.PathLike):
+            path = os.fspath(path)
         self.path = _str(path, "path")
         if durability not in _DURABILITY:
             raise InvalidArgument(f"durability must be 'full' or 'normal', not {durability!r}")
@@ -207,12 +210,12 @@ class Bank:
             if not callable(clock):
                 raise TypeError("clock must be callable")
             user_clock = clock
-            time_to_c(user_clock(), "clock()")  # fail now, not inside libbank
+            first = time_to_c(user_clock(), "clock()")  # fail now, not inside libbank
 
             def tick() -> int:
                 return time_to_c(user_clock(), "clock()")
 
-            self._clock_capsule = _c.bank_py_clock_new(tick)
+            self._clock_capsule = _c.bank_py_clock_new(tick, first)
             opts["clock"] = self._clock_capsule
         self._h = _c.bank_open(path, opts)
 

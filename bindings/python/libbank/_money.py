@@ -27,7 +27,7 @@ _INT64_MIN = -(2**63)
 
 # For scaling Decimals by a power of ten: scaleb only moves the exponent, and a value
 # with more digits than this precision traps Inexact instead of being rounded.
-_CTX = Context(prec=100, Emax=10**6, Emin=-(10**6), traps=[Inexact])
+CTX = Context(prec=100, Emax=10**6, Emin=-(10**6), traps=[Inexact])
 
 # Exponent per currency code; the built-in table never changes while the library is loaded.
 _exponents: dict[str, int] = {}
@@ -37,6 +37,9 @@ _exponents: dict[str, int] = {}
 # the tables go further so a longer one would still work).
 _POW10 = tuple(10**e for e in range(19))
 _DEXP = tuple(Decimal(e) for e in range(19))
+# from_minor()'s: -exponent as a Decimal. Results are scaled in CTX, never in the
+# caller's decimal context, which may round (a lower precision) or trap.
+DNEG = tuple(Decimal(-e) for e in range(19))
 
 
 def exponent(currency: str) -> int:
@@ -74,7 +77,7 @@ def to_minor(amount: Amount, currency: str, what: str = "amount") -> int:
         exp = _exponents.get(currency)
         if exp is not None and amount.is_finite():
             try:
-                scaled = amount.scaleb(_DEXP[exp], _CTX)
+                scaled = amount.scaleb(_DEXP[exp], CTX)
             except Inexact:
                 pass
             else:
@@ -105,7 +108,7 @@ def _to_minor(amount: Amount, currency: str, what: str) -> int:
         if not amount.is_finite():
             raise InvalidArgument(f"{what} {amount} is not a finite number")
         try:
-            scaled = _CTX.scaleb(amount, exp)
+            scaled = CTX.scaleb(amount, exp)
         except Inexact:
             raise InvalidArgument(f"{what} {amount} has more digits than an amount can have") from None
         if scaled.adjusted() > 19:
@@ -119,8 +122,9 @@ def _to_minor(amount: Amount, currency: str, what: str) -> int:
 
 
 def from_minor(minor: int, currency: str) -> Decimal:
-    """``minor`` units of ``currency`` as a Decimal with exactly the currency's decimals."""
-    return Decimal(minor).scaleb(-exponent(currency))
+    """``minor`` units of ``currency`` as a Decimal with exactly the currency's decimals,
+    whatever the caller's decimal context."""
+    return Decimal(minor).scaleb(DNEG[exponent(currency)], CTX)
 
 
 def to_text(value: object, what: str = "value") -> str:
@@ -136,9 +140,14 @@ def to_text(value: object, what: str = "value") -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Decimal):
+        # Judged by value, as amounts are (to_minor): Decimal("12.500") is "12.5" and
+        # Decimal("-0") is "0", so a text field takes what an amount field takes.
         if not value.is_finite():
             raise InvalidArgument(f"{what} {value} is not a finite number")
-        return format(value, "f")
+        if value.is_zero():
+            return "0"
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         return value.isoformat()
     raise TypeError(f"{what} must be str, int, Decimal or date, not {type(value).__name__}")

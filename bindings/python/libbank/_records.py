@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 from ._errors import Error
-from ._money import exponent, from_minor, rate_from_units
+from ._money import CTX, DNEG, exponent, from_minor, rate_from_units
 
 __all__ = [
     "Currency",
@@ -386,7 +386,7 @@ class Transfer:
         # lookup, three Decimals, and the fields stored through the slots (the generated
         # __init__ of a frozen dataclass costs an object.__setattr__ call per field).
         cur = d["currency"]
-        e = -exponent(cur)
+        e = DNEG[exponent(cur)]
         exp_at = d["expires_at"]
         t = _new(cls)
         _t_seq(t, d["seq"])
@@ -394,15 +394,15 @@ class Transfer:
         _t_kind(t, d["kind"])
         _t_debit(t, d["debit"])
         _t_credit(t, d["credit"])
-        _t_amount(t, Decimal(d["amount"]).scaleb(e))
+        _t_amount(t, Decimal(d["amount"]).scaleb(e, CTX))
         _t_currency(t, cur)
         _t_memo(t, d["memo"] or None)
         _t_ref(t, d["ref"] or None)
         _t_pending(t, d["pending"])
         _t_hold_status(t, d["hold_status"] or None)
         _t_expires_at(t, EPOCH + _timedelta(0, 0, exp_at) if exp_at else None)
-        _t_debit_balance(t, Decimal(d["debit_balance"]).scaleb(e))
-        _t_credit_balance(t, Decimal(d["credit_balance"]).scaleb(e))
+        _t_debit_balance(t, Decimal(d["debit_balance"]).scaleb(e, CTX))
+        _t_credit_balance(t, Decimal(d["credit_balance"]).scaleb(e, CTX))
         _t_principal(t, d["principal"])
         _t_created_at(t, EPOCH + _timedelta(0, 0, d["created_at"]))
         _t_status(t, d["status"])
@@ -775,7 +775,7 @@ def accrual_from_c(a: tuple[int, int], currency: str) -> Decimal:
     """An exact accrual (units + frac / 10**12 minor units) as a Decimal in the currency's
     major units, with every decimal it has (``Decimal("4.25531274806400")``)."""
     units, frac = a
-    return Decimal(units * 10**12 + frac).scaleb(-(12 + exponent(currency)))
+    return Decimal(units * 10**12 + frac).scaleb(-(12 + exponent(currency)), CTX)
 
 
 @dataclass(frozen=True, slots=True)
