@@ -1,9 +1,11 @@
 /*
  * rt.c: helpers shared by the reliability tests (see rt.h).
  */
+#define _GNU_SOURCE /* program_invocation_short_name */
 #include "rt.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,9 @@ void rt_die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+	/* A run stopped early still says how many violations it had found (on stderr: a
+	 * child's stdout may be its report pipe). */
+	fprintf(stderr, "%s: stopped early (fatal); violations %ld\n", program_invocation_short_name, rt_violations);
 	exit(2);
 }
 

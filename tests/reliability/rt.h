@@ -24,7 +24,8 @@ extern long rt_violations;
 
 /** Prints "VIOLATION: ..." on stderr and counts it. */
 void rt_violation(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/** Prints "FATAL: ..." on stderr and exits with status 2. */
+/** Prints "FATAL: ..." and "<program>: stopped early (fatal); violations N" on stderr and
+ * exits with status 2. */
 void rt_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /** Dies unless @p rc is BANK_OK, naming the call and bank_error_last(). */
 #define RT_OK(call) rt_ok_((call), #call, __FILE__, __LINE__)
