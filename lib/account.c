@@ -737,7 +737,7 @@ static int close_account(bank *b, bank_account *a, const char *reason, bank_time
 		return rc;
 	/* Interest first (interest.c): accrued to yesterday and posted, so the balance that
 	 * must be zero includes it. A refused close rolls the posting back with everything else. */
-	int64_t before, balance, pending;
+	int64_t before = 0, balance = 0, pending = 0;
 	if ((rc = balance_pending(b, a->id, &before, &pending)) != BANK_OK ||
 	    (rc = bank__interest_close(b, a->id)) != BANK_OK ||
 	    (rc = balance_pending(b, a->id, &balance, &pending)) != BANK_OK)

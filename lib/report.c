@@ -202,7 +202,7 @@ static int chain_block(bank *b, int64_t account_id, int64_t pos, int64_t end, in
 		if (*n == BANK__HISTORY_BLOCK)
 			return bank__err(BANK_ECORRUPT, "the history of account id %lld is inconsistent near row %lld",
 					 (long long)account_id, (long long)end);
-		struct link l;
+		struct link l = {0};
 		int rc = chain_link(b, account_id, cur, &l);
 		if (rc != BANK_OK)
 			return rc;
@@ -377,7 +377,7 @@ static int balance_before_known(bank *b, int64_t account_id, int64_t seq, const 
 		*out = before[m - 1].balance;
 		return BANK_OK;
 	}
-	struct link l;
+	struct link l = {0};
 	if ((rc = chain_link(b, account_id, prev, &l)) == BANK_OK)
 		*out = l.balance;
 	return rc;
@@ -692,6 +692,82 @@ done:
 	}
 	*out = s;
 	return BANK_OK;
+}
+
+/* ---- Statement iterator: pages of bank_statement_get, one held at a time ---- */
+
+struct bank_statement_iter {
+	bank *b;
+	char account[BANK_ACCOUNT_NUMBER_SIZE];
+	bank_time since, until;
+	size_t page;         /* entries per page */
+	bank_statement *cur; /* the page being handed out */
+	size_t pos;          /* its next entry */
+};
+
+int bank_statement_iter_open(bank_statement_iter **out, bank *b, const char *account, bank_time since, bank_time until,
+			     size_t page)
+{
+	if (out == NULL || b == NULL || account == NULL)
+		return bank__err(BANK_EMISUSE, "bank_statement_iter_open: NULL argument");
+	*out = NULL;
+	if (page == 0)
+		page = BANK_STATEMENT_ITER_PAGE;
+	if (page > BANK_STATEMENT_LIMIT_MAX)
+		return bank__err(BANK_EINVAL, "statement page %zu above %d", page, BANK_STATEMENT_LIMIT_MAX);
+	bank_statement *first = NULL;
+	int rc = bank_statement_get(&first, b, account, since, until, page, NULL);
+	if (rc != BANK_OK)
+		return rc;
+	bank_statement_iter *it = calloc(1, sizeof *it);
+	if (it == NULL) {
+		bank_statement_free(first);
+		return bank__oom();
+	}
+	it->b = b;
+	snprintf(it->account, sizeof it->account, "%s", first->account);
+	it->since = since;
+	it->until = until;
+	it->page = page;
+	it->cur = first;
+	*out = it;
+	return BANK_OK;
+}
+
+int bank_statement_iter_next(bank_statement_iter *it, const bank_statement_entry **entry)
+{
+	if (entry != NULL)
+		*entry = NULL;
+	if (it == NULL || entry == NULL)
+		return bank__err(BANK_EMISUSE, "bank_statement_iter_next: NULL argument");
+	if (it->pos == it->cur->count) {
+		if (it->cur->next == NULL)
+			return 0;
+		bank_statement *next = NULL;
+		int rc = bank_statement_get(&next, it->b, it->account, it->since, it->until, it->page, it->cur->next);
+		if (rc != BANK_OK)
+			return rc; /* the iterator keeps its page: a later call retries */
+		bank_statement_free(it->cur);
+		it->cur = next;
+		it->pos = 0;
+		if (next->count == 0)
+			return 0; /* a cursor at the end (the last entry filled the page exactly) */
+	}
+	*entry = &it->cur->entries[it->pos++];
+	return 1;
+}
+
+const bank_statement *bank_statement_iter_page(const bank_statement_iter *it)
+{
+	return it != NULL ? it->cur : NULL;
+}
+
+void bank_statement_iter_free(bank_statement_iter *it)
+{
+	if (it == NULL)
+		return;
+	bank_statement_free(it->cur);
+	free(it);
 }
 
 /* ---- Trial balance ---- */

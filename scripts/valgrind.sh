@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # valgrind.sh: Valgrind memcheck over the bankctl demo and the cmocka unit suite (issue 4,
 # "Memory"; run at the end of `make stress`). Fails on any invalid access, use of
-# uninitialised memory, or definite/indirect leak.
+# uninitialised memory, or leak: definitely, indirectly or possibly lost (memory still
+# reachable at exit is SQLite's and libsodium's process-wide state, not a leak).
 #
 #   demo   scripts/demo.sh twice (the first run builds the bank, the second only reads)
 #          on a fresh database in a temporary directory, with BANKCTL pointing at a
@@ -30,8 +31,8 @@ if ! command -v "$VALGRIND" >/dev/null 2>&1; then
 	exit 1
 fi
 # shellcheck disable=SC2054 # the commas belong to the option values
-vg_opts=(--tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect
-	--show-leak-kinds=definite,indirect --error-exitcode=1 --num-callers=30)
+vg_opts=(--tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect,possible
+	--show-leak-kinds=definite,indirect,possible --error-exitcode=1 --num-callers=30)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/libbank-valgrind.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

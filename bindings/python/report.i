@@ -7,6 +7,13 @@
  * with their C fields, their arrays as lists of dicts (entries, lines, totals, items).
  * bank_verify() raises Corrupt when it finds violations, with the report attached to the
  * exception as its `report` attribute.
+ *
+ * The statement iterator is for low-level use (the package's Statement pages with
+ * bank_statement_get, one C call per page): bank_statement_iter_open(b, account, since,
+ * until, page) returns the iterator as an opaque pointer that the caller frees with
+ * bank_statement_iter_free(it), once, after which it must not be used;
+ * bank_statement_iter_next(it) returns the next entry as a dict, or None at the end;
+ * bank_statement_iter_page(it) the page it holds, as a statement dict.
  */
 
 %{
@@ -133,6 +140,28 @@ static PyObject *bank_py_audit_page(const bank_audit_page *p)
 }
 
 BANK_OUT_OBJECT(bank_statement, bank_py_statement, bank_statement_free)
+
+/* The statement iterator (see the top of this file). */
+%typemap(in, numinputs=0) bank_statement_iter **out (bank_statement_iter *tmp = NULL) {
+	$1 = &tmp;
+}
+%typemap(argout) bank_statement_iter **out {
+	$result = SWIG_Python_AppendOutput($result, SWIG_NewPointerObj(tmp$argnum, $descriptor(bank_statement_iter *), 0));
+}
+%typemap(in, numinputs=0) const bank_statement_entry **entry (const bank_statement_entry *tmp = NULL) {
+	$1 = ($1_ltype)&tmp; /* SWIG's local drops the inner const */
+}
+%typemap(argout) const bank_statement_entry **entry {
+	PyObject *o = tmp$argnum != NULL ? bank_py_statement_entry(tmp$argnum) : SWIG_Py_Void();
+	if (o == NULL)
+		SWIG_fail;
+	$result = SWIG_Python_AppendOutput($result, o);
+}
+%typemap(out) const bank_statement *bank_statement_iter_page {
+	$result = $1 != NULL ? bank_py_statement($1) : SWIG_Py_Void();
+	if ($result == NULL)
+		SWIG_fail;
+}
 BANK_OUT_OBJECT(bank_trial_balance, bank_py_trial_balance, bank_trial_balance_free)
 BANK_OUT_OBJECT(bank_audit_page, bank_py_audit_page, bank_audit_page_free)
 

@@ -119,6 +119,7 @@ struct ctx {
 	jw j;                       /* JSON writer over out */
 	int code;                   /* the error's bank_status */
 	sbuf msg;                   /* the error's message */
+	bool streamed;              /* part of out is on stdout already (statement --all) */
 	bank_verify_report *report; /* violations of a failed verify */
 	int fmt_err;                /* a format call failed (the output is unusable) */
 	char amt[AMT_SLOTS][BANK_AMOUNT_SIZE];
@@ -1283,12 +1284,106 @@ static int parse_date(ctx *c, const char *text, const char *what, bank_date *out
 	return 0;
 }
 
+/*
+ * Writes what the output holds so far to stdout and empties it: a streaming command's
+ * memory stays one page, however long its output. Once this has run, an error can no
+ * longer replace the output; it goes to stderr after what was printed (print_error).
+ */
+static void stream_flush(ctx *c)
+{
+	c->streamed = true;
+	fputs(sbuf_str(&c->out), stdout);
+	fflush(stdout);
+	sbuf_reset(&c->out);
+}
+
+static void statement_entry_out(ctx *c, const bank_statement_entry *e, const char *cur)
+{
+	if (c->json) {
+		jw_obj_begin(&c->j, NULL);
+		jw_str(&c->j, "id", e->id);
+		jw_int(&c->j, "seq", e->seq);
+		jw_str(&c->j, "kind", e->kind);
+		jw_time(c, "at", e->at);
+		jw_amount(c, "amount", e->amount, cur);
+		jw_amount(c, "balance_after", e->balance_after, cur);
+		jw_str_or_null(&c->j, "counterparty", e->counterparty);
+		jw_str_or_null(&c->j, "memo", e->memo);
+		jw_str_or_null(&c->j, "ref", e->ref);
+		jw_obj_end(&c->j);
+	} else {
+		outf(c, "%-27s  %-10s  %14s  %14s  %-12s  %-36s  %s\n", tm(c, e->at), e->kind, amt(c, e->amount, cur),
+		     amt(c, e->balance_after, cur), or_dash(e->counterparty), e->id, e->memo);
+	}
+}
+
+/*
+ * statement --all: every entry of the period through the library's streaming iterator,
+ * printed a page at a time, so an export of any length runs in the memory of one page.
+ * The JSON object is the page's, with closing_balance after the entries (the balance
+ * after the last one) and next null.
+ */
+static int statement_all(ctx *c, const char *account, bank_time since, bank_time until, const char *from,
+			 const char *to)
+{
+	bank_statement_iter *it = NULL;
+	int rc = bank_statement_iter_open(&it, c->b, account, since, until, 0);
+	if (rc != BANK_OK)
+		return fail_lib(c, rc, NULL);
+	const bank_statement *h = bank_statement_iter_page(it);
+	char cur[BANK_CURRENCY_SIZE];
+	snprintf(cur, sizeof cur, "%s", h->currency);
+	int64_t closing = h->opening_balance;
+	if (c->json) {
+		jw_obj_begin(&c->j, NULL);
+		jw_str(&c->j, "account", h->account);
+		jw_str(&c->j, "currency", cur);
+		jw_str(&c->j, "from", from);
+		jw_str(&c->j, "to", to);
+		jw_time_or_null(c, "since", h->since);
+		jw_time_or_null(c, "until", h->until);
+		jw_amount(c, "opening_balance", h->opening_balance, cur);
+		jw_arr_begin(&c->j, "entries");
+	} else {
+		outf(c, "statement of %s (%s)", h->account, cur);
+		if (from != NULL)
+			outf(c, " from %s", from);
+		if (to != NULL)
+			outf(c, " to %s", to);
+		outf(c, "\nopening balance: %s\n", amt(c, h->opening_balance, cur));
+		outf(c, "%-27s  %-10s  %14s  %14s  %-12s  %-36s  %s\n", "AT", "KIND", "AMOUNT", "BALANCE",
+		     "COUNTERPARTY", "ID", "MEMO");
+	}
+	const bank_statement_entry *e = NULL;
+	size_t n = 0;
+	while ((rc = bank_statement_iter_next(it, &e)) == 1) {
+		statement_entry_out(c, e, cur);
+		closing = e->balance_after;
+		if (++n % BANK_STATEMENT_ITER_PAGE == 0 && !c->out.failed)
+			stream_flush(c);
+	}
+	bank_statement_iter_free(it);
+	if (rc < 0)
+		return fail_lib(c, rc, NULL);
+	if (c->json) {
+		jw_arr_end(&c->j);
+		jw_amount(c, "closing_balance", closing, cur);
+		jw_null(&c->j, "next");
+		jw_obj_end(&c->j);
+	} else {
+		outf(c, "closing balance: %s\n", amt(c, closing, cur));
+	}
+	return 0;
+}
+
 static int cmd_statement(ctx *c, const args *a)
 {
 	const char *from = opt(a, "from"), *to = opt(a, "to"), *limit_text = opt(a, "limit");
 	int64_t limit = 0;
 	bank_time since = 0, until = 0;
 	bank_date d_from = 0, d_to = 0;
+	if (has_opt(a, "all") && (limit_text != NULL || opt(a, "after") != NULL))
+		return usage_error(c, "--all prints every page: it takes neither --limit nor --after");
 	if (limit_text != NULL && parse_uint(limit_text, INT64_MAX, &limit) != 0)
 		return usage_error(c, "--limit takes a whole number, not '%s'", limit_text);
 	if (limit_text != NULL && (limit < 1 || limit > BANK_STATEMENT_LIMIT_MAX))
@@ -1305,6 +1400,8 @@ static int cmd_statement(ctx *c, const args *a)
 	}
 	if (from != NULL && to != NULL && d_from > d_to)
 		return fail(c, BANK_EINVAL, "--from %s is after --to %s", from, to);
+	if (has_opt(a, "all"))
+		return statement_all(c, a->pos[0], since, until, from, to);
 	bank_statement *s = NULL;
 	int rc = bank_statement_get(&s, c->b, a->pos[0], since, until, (size_t)limit, opt(a, "after"));
 	if (rc != BANK_OK)
@@ -1321,20 +1418,8 @@ static int cmd_statement(ctx *c, const args *a)
 		jw_amount(c, "opening_balance", s->opening_balance, cur);
 		jw_amount(c, "closing_balance", s->closing_balance, cur);
 		jw_arr_begin(&c->j, "entries");
-		for (size_t i = 0; i < s->count; i++) {
-			const bank_statement_entry *e = &s->entries[i];
-			jw_obj_begin(&c->j, NULL);
-			jw_str(&c->j, "id", e->id);
-			jw_int(&c->j, "seq", e->seq);
-			jw_str(&c->j, "kind", e->kind);
-			jw_time(c, "at", e->at);
-			jw_amount(c, "amount", e->amount, cur);
-			jw_amount(c, "balance_after", e->balance_after, cur);
-			jw_str_or_null(&c->j, "counterparty", e->counterparty);
-			jw_str_or_null(&c->j, "memo", e->memo);
-			jw_str_or_null(&c->j, "ref", e->ref);
-			jw_obj_end(&c->j);
-		}
+		for (size_t i = 0; i < s->count; i++)
+			statement_entry_out(c, &s->entries[i], cur);
 		jw_arr_end(&c->j);
 		jw_str(&c->j, "next", s->next);
 		jw_obj_end(&c->j);
@@ -1347,12 +1432,8 @@ static int cmd_statement(ctx *c, const args *a)
 		outf(c, "\nopening balance: %s\n", amt(c, s->opening_balance, cur));
 		outf(c, "%-27s  %-10s  %14s  %14s  %-12s  %-36s  %s\n", "AT", "KIND", "AMOUNT", "BALANCE",
 		     "COUNTERPARTY", "ID", "MEMO");
-		for (size_t i = 0; i < s->count; i++) {
-			const bank_statement_entry *e = &s->entries[i];
-			outf(c, "%-27s  %-10s  %14s  %14s  %-12s  %-36s  %s\n", tm(c, e->at), e->kind,
-			     amt(c, e->amount, cur), amt(c, e->balance_after, cur), or_dash(e->counterparty), e->id,
-			     e->memo);
-		}
+		for (size_t i = 0; i < s->count; i++)
+			statement_entry_out(c, &s->entries[i], cur);
 		outf(c, "closing balance: %s\n", amt(c, s->closing_balance, cur));
 		if (s->next != NULL)
 			outf(c, "more: --after %s\n", s->next);
@@ -1827,7 +1908,7 @@ static const optspec hold_opts[] = {
 };
 static const optspec id_opts[] = {VALUE("id"), OPTS_END};
 static const optspec statement_opts[] = {
-	VALUE("from"), VALUE("to"), COUNT("limit"), VALUE("after"), OPTS_END,
+	VALUE("from"), VALUE("to"), COUNT("limit"), VALUE("after"), FLAG("all"), OPTS_END,
 };
 static const optspec checkpoint_opts[] = {VALUE("mode"), OPTS_END};
 static const optspec audit_opts[] = {VALUE("object"), COUNT("after"), COUNT("limit"), OPTS_END};
@@ -1902,8 +1983,8 @@ static const command commands[] = {
 	{"reverse", NULL, cmd_reverse, id_opts, 1, 1, 0, DB_OPEN, "TRANSFER_ID [--id ID]", "reverse a transfer"},
 	{"balance", NULL, cmd_balance, no_opts, 1, 1, 0, DB_OPEN, "NUMBER", "show balance and available funds"},
 	{"statement", NULL, cmd_statement, statement_opts, 1, 1, 0, DB_OPEN,
-	 "NUMBER [--from DATE] [--to DATE] [--limit N] [--after CURSOR]",
-	 "list postings (dates inclusive, in the bank's time zone)"},
+	 "NUMBER [--from DATE] [--to DATE] [--limit N] [--after CURSOR | --all]",
+	 "list postings (dates inclusive, in the bank's time zone); --all streams every page"},
 	{"trial-balance", NULL, cmd_trial_balance, no_opts, 0, 0, 0, DB_OPEN, "",
 	 "totals per branch, currency and account kind"},
 	{"verify", NULL, cmd_verify, no_opts, 0, 0, 0, DB_OPEN, "", "check the ledger's invariants"},
@@ -2066,6 +2147,12 @@ static void print_error(ctx *c, int status)
 {
 	const char *name = bank_error_name(c->code);
 	const char *message = sbuf_str(&c->msg);
+	if (c->streamed) {
+		/* Part of the output is printed already (statement --all): stdout stays what
+		 * it was, cut short; the error goes to stderr, and the exit status says it. */
+		fprintf(stderr, "bankctl: %s: %s (the output above is incomplete)\n", name, message);
+		return;
+	}
 	if (c->json) {
 		sbuf o;
 		jw j;

@@ -87,6 +87,59 @@ BANK_EXTERN(int) bank_statement_get(bank_statement **out, bank *b, const char *a
 /** Frees a statement page. NULL is a no-op. */
 BANK_EXTERN(void) bank_statement_free(bank_statement *s);
 
+/**
+ * A streaming read of a whole statement (bank_statement_iter_open()): one page in memory
+ * at a time, whatever the account's length. Opaque.
+ */
+typedef struct bank_statement_iter bank_statement_iter;
+
+/** Entries per page of a statement iterator when bank_statement_iter_open() gets 0. */
+#define BANK_STATEMENT_ITER_PAGE 1000
+
+/**
+ * Opens a streaming read of @p account's postings with since <= time < until, oldest
+ * first, for an export of any length: the iterator reads @p page entries at a time
+ * through bank_statement_get() and its keyset cursor, and holds only the current page,
+ * so its memory stays flat however many entries it hands out. The first page is read
+ * now, so a bad account or period fails here, not at the first entry.
+ *
+ * Each page is its own read transaction. An entry is handed out once, in journal
+ * order, and a posting committed while the export runs appears if its time is inside
+ * the period and its position after the page being read (with @p until 0, a live tail).
+ * The iterator uses @p b for every page: one thread at a time, and @p b must stay open
+ * until bank_statement_iter_free().
+ *
+ * @param out the iterator, or NULL on failure; free it with bank_statement_iter_free()
+ * @param since period start, or 0 for the beginning
+ * @param until period end (exclusive), or 0 for no end
+ * @param page entries per page read, 1..BANK_STATEMENT_LIMIT_MAX (0 means
+ *        BANK_STATEMENT_ITER_PAGE)
+ * @return as bank_statement_get(): BANK_OK, BANK_EINVAL, BANK_ENOTFOUND,
+ *         BANK_EPERM, BANK_ECORRUPT; BANK_EMISUSE for a NULL argument; BANK_ENOMEM
+ */
+BANK_EXTERN(int) bank_statement_iter_open(bank_statement_iter **out, bank *b, const char *account, bank_time since, bank_time until, size_t page) BANK_WARN_UNUSED;
+
+/**
+ * The next entry of the statement.
+ * @param entry set to the entry, valid until the next call on @p it or its free; NULL
+ *        at the end or on an error
+ * @return 1 with an entry; 0 at the end (and on every later call); a negative code when
+ *         reading the next page failed (BANK_EBUSY, BANK_EIO, ...), in which case the
+ *         iterator is unchanged and a later call tries that page again
+ */
+BANK_EXTERN(int) bank_statement_iter_next(bank_statement_iter *it, const bank_statement_entry **entry) BANK_WARN_UNUSED;
+
+/**
+ * The page the iterator holds: the statement's account, currency, period and opening
+ * balance, and the closing balance as of that page's read (the period's, or the
+ * account's balance then when the period is open); its entries are the ones
+ * bank_statement_iter_next() is handing out. Valid until the next call on @p it.
+ */
+BANK_EXTERN(const bank_statement *) bank_statement_iter_page(const bank_statement_iter *it);
+
+/** Frees a statement iterator (not its handle). NULL is a no-op. */
+BANK_EXTERN(void) bank_statement_iter_free(bank_statement_iter *it);
+
 /* ---- Trial balance ---- */
 
 /** Totals of one kind of account in one branch and currency. */

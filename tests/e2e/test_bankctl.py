@@ -788,6 +788,41 @@ def test_statement_pagination(bank):
     assert bank.snapshot() == before
 
 
+def test_statement_all_streams_every_page(bank):
+    db = bank.db
+    # 1,003 postings: past the 1,000 entries at which --all writes out what it holds
+    for i in range(1001):
+        ok(db, "deposit", bank.cur, f"{i % 97 + 1}.00", "--id", f"s{i:04d}", now=DAY2)
+    ok(db, "withdraw", bank.cur, "10.00", "--id", "s-w", now=DAY3)
+    ok(db, "transfer", bank.cur, bank.sav, "0.25", "--id", "s-t", now=DAY3)
+    paged = full_statement(db, bank.cur, limit="250")
+    assert len(paged) == 1003
+    streamed = ok(db, "statement", bank.cur, "--all")
+    assert streamed["entries"] == paged
+    assert streamed["next"] is None and streamed["account"] == bank.cur and streamed["currency"] == "USD"
+    assert streamed["opening_balance"] == "0.00"
+    assert streamed["closing_balance"] == paged[-1]["balance_after"] == bank.balance(bank.cur)
+    # a period: the paged statement's entries and balances
+    one = ok(db, "statement", bank.cur, "--from", "2026-03-03", "--to", "2026-03-03", "--all")
+    page = ok(db, "statement", bank.cur, "--from", "2026-03-03", "--to", "2026-03-03")
+    assert [e["id"] for e in one["entries"]] == ["s-w", "s-t"] and one["entries"] == page["entries"]
+    assert (one["opening_balance"], one["closing_balance"]) == (page["opening_balance"], page["closing_balance"])
+    empty = ok(db, "statement", bank.eur, "--from", "2026-04-01", "--all")
+    assert empty["entries"] == [] and empty["opening_balance"] == empty["closing_balance"] == "50.00"
+    # human mode: header, one line per entry, the closing balance
+    lines = human(db, "statement", bank.cur, "--all").splitlines()
+    assert lines[0].startswith("statement of " + bank.cur) and lines[1] == "opening balance: 0.00"
+    assert len(lines) == 3 + 1003 + 1 and lines[-1] == "closing balance: " + bank.balance(bank.cur)
+    assert "s0000" in lines[3] and "s-t" in lines[-2]
+    # refusals come before any output; --all takes no --limit or --after
+    before = bank.snapshot()
+    err(db, "not_found", "statement", account_number(31337), "--all")
+    err(db, "invalid_argument", "statement", mistype(bank.cur), "--all")
+    usage(db, "statement", bank.cur, "--all", "--limit", "5")
+    usage(db, "statement", bank.cur, "--all", "--after", "3")
+    assert bank.snapshot() == before
+
+
 def test_statement_dates(bank):
     db = bank.db
     ok(db, "deposit", bank.cur, "10.00", "--id", "day1", now=DAY1)

@@ -39,6 +39,10 @@ LOW_LEVEL_ONLY = {
     "bank_money_add", "bank_money_sub", "bank_money_mul",
     # Exact accruals are Decimals in the package; formatting them is Decimal's job.
     "bank_accrual_format",
+    # The package's Statement iterates pages with bank_statement_get (one C call, one GIL
+    # release per page, not per entry); the C iterator is wrapped for low-level use.
+    "bank_statement_iter_open", "bank_statement_iter_next", "bank_statement_iter_page",
+    "bank_statement_iter_free",
     # Names of enum values: the wrapper puts the names (not the numbers) in the records.
     "bank_product_kind_name", "bank_transfer_status_name", "bank_day_count_name",
     "bank_balance_method_name", "bank_period_name",

@@ -60,6 +60,36 @@ def test_lowlevel_records_are_dicts(h) -> None:  # type: ignore[no-untyped-def]
         c.bank_options_init(99)
 
 
+def test_lowlevel_statement_iterator(h) -> None:  # type: ignore[no-untyped-def]
+    c.bank_branch_add(h, "HQ", "Head office", None)
+    c.bank_product_add(h, {"code": "CHK", "name": "Checking", "currency": "USD", "kind": 1})
+    cust = c.bank_customer_add(h, {"name": "Ada"})
+    acct = c.bank_account_open(h, cust["id"], "CHK", "HQ")["number"]
+    for i in range(7):
+        c.bank_deposit(h, acct, i + 1, f"it-{i}", None)
+    whole = c.bank_statement_get(h, acct, 0, 0, 100, None)["entries"]
+    for page in (1, 2, 3, 7, 0):
+        it = c.bank_statement_iter_open(h, acct, 0, 0, page)
+        try:
+            head = c.bank_statement_iter_page(it)
+            assert head["account"] == acct and head["currency"] == "USD" and head["opening_balance"] == 0
+            got = []
+            while (e := c.bank_statement_iter_next(it)) is not None:
+                got.append(e)
+            assert got == whole
+            assert c.bank_statement_iter_next(it) is None  # the end stays the end
+        finally:
+            c.bank_statement_iter_free(it)
+    with pytest.raises(libbank.InvalidArgument):
+        c.bank_statement_iter_open(h, "123", 0, 0, 0)
+    with pytest.raises(libbank.InvalidArgument):
+        c.bank_statement_iter_open(h, acct, 0, 0, 10001)
+    with pytest.raises(libbank.Misuse):
+        c.bank_statement_iter_next(None)
+    assert c.bank_statement_iter_page(None) is None
+    c.bank_statement_iter_free(None)
+
+
 def test_lowlevel_specs_and_options_checked(h) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(TypeError, match="unknown key"):
         c.bank_product_add(h, {"code": "X", "name": "X", "currency": "USD", "colour": "red"})

@@ -4,16 +4,19 @@
  *
  * Posts N transfers (default 200,000, in batches of 1,000) between two accounts, A and
  * B, alternating direction, so A's statement holds N + 1 entries (its opening deposit,
- * then every transfer). Then pages through A's whole statement with bank_statement_get
- * (limit 1,000, following next) and checks every entry once, in order: strictly rising
- * seq, the amount and sign posted, balance_after the running balance, the closing
- * balance that of bank_balance_get. Peak resident memory (getrusage ru_maxrss) is read
- * before and after the paging: it may grow by at most BOUND MiB (default 8), whatever
- * N is, where holding the whole statement would take well over that.
+ * then every transfer). Then exports A's whole statement twice: with the streaming
+ * iterator (bank_statement_iter_open / _next, pages of 1,000), and by hand with
+ * bank_statement_get (limit 1,000, following next). Each pass checks every entry once,
+ * in order: strictly rising seq, the amount and sign posted, balance_after the running
+ * balance, the closing balance that of bank_balance_get. Peak resident memory
+ * (getrusage ru_maxrss) is read before and after each pass: it may grow by at most
+ * BOUND MiB (default 8), whatever N is, where holding the whole statement would take
+ * well over that (about 30 MiB at the default N).
  *
  * usage: statement_memory [N] [BOUND_MIB]
  *        (or BANK_STMT_TRANSFERS, BANK_STMT_BOUND_MIB in the environment)
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +41,102 @@ static long maxrss_kib(void)
 static int64_t amount_of(long i)
 {
 	return 1 + (int64_t)(i % 97);
+}
+
+/* One export's running checks (see the header). */
+struct walk {
+	long entries, bad;
+	int64_t last_seq, running;
+	size_t bytes; /* what the whole statement takes, for the record */
+};
+
+static void check_entry(struct walk *w, const bank_statement_entry *e)
+{
+	int64_t want;
+	if (w->entries == 0)
+		want = FUNDS; /* the opening deposit */
+	else
+		want = (w->entries - 1) % 2 == 0 ? -amount_of(w->entries - 1) : amount_of(w->entries - 1);
+	if (e->seq <= w->last_seq && w->bad++ < 5)
+		rt_violation("entry %ld: seq %lld after %lld (repeated or out of order)", w->entries, (long long)e->seq,
+			     (long long)w->last_seq);
+	if (e->amount != want && w->bad++ < 5)
+		rt_violation("entry %ld: amount %lld, posted %lld", w->entries, (long long)e->amount, (long long)want);
+	w->running += e->amount;
+	if (e->balance_after != w->running && w->bad++ < 5)
+		rt_violation("entry %ld: balance_after %lld, running balance %lld", w->entries,
+			     (long long)e->balance_after, (long long)w->running);
+	w->last_seq = e->seq;
+	w->bytes += sizeof *e + strlen(e->id) + strlen(e->kind) + strlen(e->counterparty) + strlen(e->memo) +
+		    strlen(e->ref) + 5;
+	w->entries++;
+}
+
+/* Exports a's whole statement, with the iterator or page by page, and checks it. */
+static void export_pass(bank *b, const char *a, long n, long bound_mib, bool iterator)
+{
+	const char *how = iterator ? "iterator" : "pages";
+	long rss0 = maxrss_kib(), pages = 0;
+	struct walk w = {0};
+	int64_t closing = 0;
+	if (iterator) {
+		bank_statement_iter *it = NULL;
+		RT_OK(bank_statement_iter_open(&it, b, a, 0, 0, PAGE));
+		const bank_statement_entry *e = NULL;
+		const bank_statement *last = NULL;
+		int rc;
+		while ((rc = bank_statement_iter_next(it, &e)) == 1) {
+			const bank_statement *page = bank_statement_iter_page(it);
+			if (page != last) {
+				pages++;
+				last = page;
+				if (page->count > PAGE && w.bad++ < 5)
+					rt_violation("%s: page %ld: %zu entries, limit %d", how, pages, page->count,
+						     PAGE);
+			}
+			check_entry(&w, e);
+		}
+		RT_OK(rc);
+		closing = w.running; /* the export's closing balance: that after its last entry */
+		bank_statement_iter_free(it);
+	} else {
+		char *cursor = NULL;
+		for (;;) {
+			bank_statement *s = NULL;
+			RT_OK(bank_statement_get(&s, b, a, 0, 0, PAGE, cursor));
+			free(cursor);
+			cursor = NULL;
+			pages++;
+			if (s->count > PAGE && w.bad++ < 5)
+				rt_violation("%s: page %ld: %zu entries, limit %d", how, pages, s->count, PAGE);
+			for (size_t i = 0; i < s->count; i++)
+				check_entry(&w, &s->entries[i]);
+			closing = s->closing_balance;
+			if (s->next == NULL) {
+				bank_statement_free(s);
+				break;
+			}
+			cursor = strdup(s->next);
+			if (cursor == NULL)
+				rt_die("out of memory");
+			bank_statement_free(s);
+		}
+	}
+	long rss1 = maxrss_kib();
+
+	if (w.entries != n + 1)
+		rt_violation("%s: statement holds %ld entries, %ld posted", how, w.entries, n + 1);
+	bank_balance bal;
+	RT_OK(bank_balance_get(&bal, b, a));
+	if (closing != w.running || bal.balance != w.running)
+		rt_violation("%s: closing balance %lld, balance %lld, running %lld", how, (long long)closing,
+			     (long long)bal.balance, (long long)w.running);
+	long growth = rss1 - rss0;
+	printf("statement_memory: %s: %ld entries in %ld pages (about %zu KiB in all); peak RSS %ld KiB before, "
+	       "%ld after: growth %ld KiB (bound %ld MiB)\n",
+	       how, w.entries, pages, w.bytes / 1024, rss0, rss1, growth, bound_mib);
+	if (growth > bound_mib * 1024)
+		rt_violation("%s: peak RSS grew by %ld KiB during the export, bound %ld MiB", how, growth, bound_mib);
 }
 
 int main(int argc, char **argv)
@@ -78,65 +177,8 @@ int main(int argc, char **argv)
 	}
 	printf("statement_memory: %ld transfers posted\n", n);
 
-	long rss0 = maxrss_kib();
-	long entries = 0, pages = 0, bad = 0;
-	int64_t last_seq = 0, running = 0, closing = 0;
-	size_t bytes = 0; /* what the whole statement takes, for the record */
-	char *cursor = NULL;
-	for (;;) {
-		bank_statement *s = NULL;
-		RT_OK(bank_statement_get(&s, b, a, 0, 0, PAGE, cursor));
-		free(cursor);
-		cursor = NULL;
-		pages++;
-		if (s->count > PAGE && bad++ < 5)
-			rt_violation("page %ld: %zu entries, limit %d", pages, s->count, PAGE);
-		for (size_t i = 0; i < s->count; i++, entries++) {
-			const bank_statement_entry *e = &s->entries[i];
-			int64_t want;
-			if (entries == 0)
-				want = FUNDS; /* the opening deposit */
-			else
-				want = (entries - 1) % 2 == 0 ? -amount_of(entries - 1) : amount_of(entries - 1);
-			if (e->seq <= last_seq && bad++ < 5)
-				rt_violation("entry %ld: seq %lld after %lld (repeated or out of order)", entries,
-					     (long long)e->seq, (long long)last_seq);
-			if (e->amount != want && bad++ < 5)
-				rt_violation("entry %ld: amount %lld, posted %lld", entries, (long long)e->amount,
-					     (long long)want);
-			running += e->amount;
-			if (e->balance_after != running && bad++ < 5)
-				rt_violation("entry %ld: balance_after %lld, running balance %lld", entries,
-					     (long long)e->balance_after, (long long)running);
-			last_seq = e->seq;
-			bytes += sizeof *e + strlen(e->id) + strlen(e->kind) + strlen(e->counterparty) +
-				 strlen(e->memo) + strlen(e->ref) + 5;
-		}
-		closing = s->closing_balance;
-		if (s->next == NULL) {
-			bank_statement_free(s);
-			break;
-		}
-		cursor = strdup(s->next);
-		if (cursor == NULL)
-			rt_die("out of memory");
-		bank_statement_free(s);
-	}
-	long rss1 = maxrss_kib();
-
-	if (entries != n + 1)
-		rt_violation("statement holds %ld entries, %ld posted", entries, n + 1);
-	bank_balance bal;
-	RT_OK(bank_balance_get(&bal, b, a));
-	if (closing != running || bal.balance != running)
-		rt_violation("closing balance %lld, balance %lld, running %lld", (long long)closing,
-			     (long long)bal.balance, (long long)running);
-	long growth = rss1 - rss0;
-	printf("statement_memory: %ld entries in %ld pages (about %zu KiB in all); peak RSS %ld KiB before "
-	       "paging, %ld after: growth %ld KiB (bound %ld MiB)\n",
-	       entries, pages, bytes / 1024, rss0, rss1, growth, bound_mib);
-	if (growth > bound_mib * 1024)
-		rt_violation("peak RSS grew by %ld KiB while paging, bound %ld MiB", growth, bound_mib);
+	export_pass(b, a, n, bound_mib, true);
+	export_pass(b, a, n, bound_mib, false);
 
 	bank_close(b);
 	rt_rmdir(dir);

@@ -644,6 +644,55 @@ static void test_handle_busy__timeout_bounds_the_whole_wait(void **state)
 	bank_close(b);
 }
 
+/*
+ * A statement iterator whose next page cannot be read returns the error, keeps its place,
+ * and goes on once the page can be read: no entry lost or repeated. The failure is made
+ * by another connection renaming the `history` table away, and back.
+ */
+static void test_handle_statement_iter__retries_a_failed_page(void **state)
+{
+	tmp *t = *state;
+	bank_options o;
+	fx_options(&o);
+	o.busy_timeout_ms = 50;
+	char acct[BANK_ACCOUNT_NUMBER_SIZE];
+	bank *b = open_one_account(t, &o, acct);
+	for (int i = 1; i <= 5; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "it-%d", i);
+		FX_OK(bank_deposit(NULL, b, acct, i, id, NULL));
+	}
+	bank_statement_iter *it = NULL;
+	FX_OK(bank_statement_iter_open(&it, b, acct, 0, 0, 2));
+	const bank_statement_entry *e = NULL;
+	assert_int_equal(bank_statement_iter_next(it, &e), 1);
+	assert_string_equal(e->id, "it-1");
+	assert_int_equal(bank_statement_iter_next(it, &e), 1);
+	assert_string_equal(e->id, "it-2");
+
+	sqlite3 *db = raw_open(t->path);
+	raw_exec(db, "ALTER TABLE history RENAME TO history_away");
+	e = (const bank_statement_entry *)&t; /* must be reset */
+	int rc = bank_statement_iter_next(it, &e);
+	assert_true(rc < 0);
+	assert_int_equal(bank_error_last()->code, rc);
+	assert_null(e);
+	assert_true(bank_statement_iter_next(it, &e) < 0);
+	raw_exec(db, "ALTER TABLE history_away RENAME TO history");
+	sqlite3_close(db);
+
+	for (int i = 3; i <= 5; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "it-%d", i);
+		assert_int_equal(bank_statement_iter_next(it, &e), 1);
+		assert_string_equal(e->id, id);
+		FX_EQ(e->amount, i);
+	}
+	assert_int_equal(bank_statement_iter_next(it, &e), 0);
+	bank_statement_iter_free(it);
+	bank_close(b);
+}
+
 /* ---- checkpoints ---- */
 
 static int64_t wal_bytes(const tmp *t)
@@ -1393,6 +1442,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_handle_open__threads_share_file, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_busy__timeout, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_busy__timeout_bounds_the_whole_wait, tmp_setup,
+						tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_handle_statement_iter__retries_a_failed_page, tmp_setup,
 						tmp_teardown),
 		cmocka_unit_test(test_handle_schema__version),
 		cmocka_unit_test_setup_teardown(test_handle_schema__migrate_idempotent, tmp_setup, tmp_teardown),

@@ -631,6 +631,113 @@ static void test_report_statement__pagination_with_new_postings(void **state)
 	assert_int_equal(total, 255);
 }
 
+/* ---- statement iterator ---- */
+
+/* Iterates acct's statement with pages of `page`; checks ids pg-<first_id>.. in order and
+ * balance-after the running sum of deposits of i minor units; returns the count. */
+static size_t iterate(fx *f, const char *acct, bank_time since, bank_time until, size_t page, int first_id)
+{
+	bank_statement_iter *it = NULL;
+	FX_OK(bank_statement_iter_open(&it, f->b, acct, since, until, page));
+	const bank_statement *head = bank_statement_iter_page(it);
+	assert_non_null(head);
+	assert_string_equal(head->account, acct);
+	assert_string_equal(head->currency, "USD");
+	int64_t balance = head->opening_balance;
+	FX_EQ(balance, (int64_t)(first_id - 1) * first_id / 2);
+	size_t n = 0;
+	const bank_statement_entry *e = NULL;
+	int rc;
+	while ((rc = bank_statement_iter_next(it, &e)) == 1) {
+		char want[16];
+		snprintf(want, sizeof want, "pg-%03d", first_id + (int)n);
+		assert_string_equal(e->id, want);
+		balance += first_id + (int64_t)n;
+		FX_EQ(e->amount, first_id + (int64_t)n);
+		FX_EQ(e->balance_after, balance);
+		n++;
+	}
+	FX_OK(rc);
+	assert_null(e);
+	/* the end stays the end */
+	assert_int_equal(bank_statement_iter_next(it, &e), 0);
+	assert_null(e);
+	bank_statement_iter_free(it);
+	return n;
+}
+
+static void test_report_statement_iter__pages(void **state)
+{
+	fx *f = *state;
+	char acct[BANK_ACCOUNT_NUMBER_SIZE];
+	bank_time first;
+	make_250(f, acct, &first);
+	/* page sizes that divide 250 or not, one entry, all in one page, the default */
+	static const size_t pages[] = {1, 3, 7, 50, 125, 249, 250, 251, 10000, 0};
+	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+		assert_int_equal(iterate(f, acct, 0, 0, pages[i], 1), 250);
+	/* a period: deposits 31..150 are at first + 10 s .. first + 49 s */
+	assert_int_equal(iterate(f, acct, first + 10 * FX_SEC, first + 50 * FX_SEC, 7, 31), 120);
+	assert_int_equal(iterate(f, acct, first + 10 * FX_SEC, first + 50 * FX_SEC, 120, 31), 120);
+
+	/* an account without postings: the end at once, opening balance 0 */
+	char empty[BANK_ACCOUNT_NUMBER_SIZE];
+	fx_open_account(f->b, f->customer, FX_USD, empty);
+	bank_statement_iter *it = NULL;
+	FX_OK(bank_statement_iter_open(&it, f->b, empty, 0, 0, 0));
+	const bank_statement_entry *e = NULL;
+	assert_int_equal(bank_statement_iter_next(it, &e), 0);
+	assert_null(e);
+	FX_EQ(bank_statement_iter_page(it)->opening_balance, 0);
+	bank_statement_iter_free(it);
+}
+
+static void test_report_statement_iter__new_postings_and_refusals(void **state)
+{
+	fx *f = *state;
+	char acct[BANK_ACCOUNT_NUMBER_SIZE];
+	bank_time first;
+	make_250(f, acct, &first);
+	/* postings that arrive while the export runs come at its end, once */
+	bank_statement_iter *it = NULL;
+	FX_OK(bank_statement_iter_open(&it, f->b, acct, 0, 0, 100));
+	const bank_statement_entry *e = NULL;
+	size_t n = 0;
+	while (n < 150 && bank_statement_iter_next(it, &e) == 1)
+		n++;
+	for (int i = 251; i <= 255; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "pg-%03d", i);
+		FX_OK(bank_deposit(NULL, f->b, acct, i, id, NULL));
+	}
+	int rc;
+	while ((rc = bank_statement_iter_next(it, &e)) == 1) {
+		char want[16];
+		snprintf(want, sizeof want, "pg-%03d", (int)++n);
+		assert_string_equal(e->id, want);
+	}
+	FX_OK(rc);
+	assert_int_equal(n, 255);
+	bank_statement_iter_free(it);
+
+	/* refusals: nothing opened, *out NULL, the error recorded */
+	char unknown[BANK_ACCOUNT_NUMBER_SIZE];
+	fx_number_make(7777777777ull, unknown);
+	it = (bank_statement_iter *)&n; /* must be reset */
+	assert_int_equal(bank_statement_iter_open(&it, f->b, unknown, 0, 0, 0), BANK_ENOTFOUND);
+	assert_null(it);
+	assert_int_equal(bank_statement_iter_open(&it, f->b, "12345", 0, 0, 0), BANK_EINVAL);
+	assert_int_equal(bank_statement_iter_open(&it, f->b, acct, 0, 0, BANK_STATEMENT_LIMIT_MAX + 1), BANK_EINVAL);
+	assert_int_equal(bank_error_last()->code, BANK_EINVAL);
+	assert_int_equal(bank_statement_iter_open(&it, f->b, acct, 20, 10, 0), BANK_EINVAL);
+	assert_int_equal(bank_statement_iter_open(&it, NULL, acct, 0, 0, 0), BANK_EMISUSE);
+	assert_int_equal(bank_statement_iter_open(NULL, f->b, acct, 0, 0, 0), BANK_EMISUSE);
+	assert_int_equal(bank_statement_iter_next(NULL, &e), BANK_EMISUSE);
+	assert_null(e);
+	assert_null(bank_statement_iter_page(NULL));
+	bank_statement_iter_free(NULL);
+}
+
 static void test_report_audit__details_valid_json(void **state)
 {
 	fx *f = *state;
@@ -824,6 +931,8 @@ int main(void)
 		T(test_report_audit__pages),
 		T(test_report_audit__refusal_writes_nothing),
 		T(test_report_statement__pagination_with_new_postings),
+		T(test_report_statement_iter__pages),
+		T(test_report_statement_iter__new_postings_and_refusals),
 		T(test_report_audit__details_valid_json),
 		T(test_report_audit__every_change_audited),
 		cmocka_unit_test_setup_teardown(test_report_views__seed_tables, fx_setup_file, fx_teardown),
