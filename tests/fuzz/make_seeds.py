@@ -93,6 +93,7 @@ cmds = [
     ['product', 'edit', 'SAV', '--rate', '1000.000001'],
     ['withdraw', '000000000001', '-1'],
     ['reverse', 't-1', '--id'],
+    ['--json', 'statement', '000000000001', '--all', '--from', '2026-01-01'],
 ]
 for i, c in enumerate(cmds):
     put('bankctl', 'seed-%02d' % i, b'\0'.join(a.encode() for a in c))

@@ -68,6 +68,34 @@ def test_report_statement__pages_and_periods(world: World) -> None:
     assert [e.amount for e in other[1:4]] == [Decimal("1.00"), Decimal("2.00"), Decimal("3.00")]
 
 
+def test_report_statement__export_in_flat_memory(world: World) -> None:
+    # 20,000 postings on a; exporting them through the iterator keeps one page of Python
+    # objects alive at a time, where a list of them all takes many times as much.
+    import tracemalloc
+
+    b = world.bank
+    for k in range(20):
+        reqs = [libbank.TransferRequest(world.a, world.b, 1) if i % 2 else
+                libbank.TransferRequest(world.b, world.a, 1) for i in range(1000)]
+        assert all(r.status == "created" for r in b.transfer_batch(reqs))
+    tracemalloc.start()
+    try:
+        n, last = 0, None
+        for e in b.statement(world.a, page_size=1000):
+            n += 1
+            last = e
+        _, streamed = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        held = list(b.statement(world.a, page_size=1000))
+        _, listed = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert n == len(held) == 20001 and last == held[-1]
+    assert last.balance_after == b.balance(world.a).balance
+    assert streamed < 8 * 2**20, streamed
+    assert listed > 4 * streamed, (listed, streamed)
+
+
 def test_report_statement__errors(world: World) -> None:
     b = world.bank
     with pytest.raises(libbank.InvalidArgument):
