@@ -33,8 +33,9 @@
  * N random accounts, once when the journal first holds at least 100,000 rows (the
  * prefill is split there; the transfers drawn are the same) and once at the end. Prints
  *   reads journal=... accounts=... samples=... statement_us=... page2_us=... balance_us=...
- *         short_us=... short_entries=...
- * with the mean microseconds per call. short_us is the account's first page of at most
+ *         short_us=... short_entries=... statement_p50_us=... balance_p50_us=... short_p50_us=...
+ * with the mean microseconds per call, and the medians (_p50) of the first page, the
+ * balance and the short page. short_us is the account's first page of at most
  * 16 entries (SHORT_PAGE): a page of the same length at every journal size, so that a
  * bank can be compared with itself as its journal grows.
  */
@@ -163,20 +164,44 @@ static void run_single(bench *s, long n)
 
 /* --measure-reads: mean microseconds of one statement page (limit 100), the page after
  * it, and one balance, over s->measure_reads random accounts (own generator, so the
- * workload's sequence is unchanged). */
+ * workload's sequence is unchanged); and the medians of the page, the balance and the
+ * short page, which one slow call (a page fault, a neighbour's burst) cannot move. */
 #define SHORT_PAGE 16
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median of v[0..n), in microseconds (v in seconds; sorts v). */
+static double median_us(double *v, long n)
+{
+	if (n <= 0)
+		return 0.0;
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) * 1e6;
+}
 
 static void measure_reads(bench *s)
 {
 	bench_rng r = {BENCH_SEED ^ (uint64_t)s->rows};
 	double t_page = 0, t_page2 = 0, t_bal = 0, t_short = 0;
 	long pages2 = 0, entries = 0, entries2 = 0, entries_short = 0;
+	double *d_page = calloc((size_t)s->measure_reads, sizeof(double));
+	double *d_bal = calloc((size_t)s->measure_reads, sizeof(double));
+	double *d_short = calloc((size_t)s->measure_reads, sizeof(double));
+	if (d_page == NULL || d_bal == NULL || d_short == NULL) {
+		fprintf(stderr, "bench_ledger: out of memory\n");
+		exit(1);
+	}
 	for (long i = 0; i < s->measure_reads; i++) {
 		const char *acct = s->numbers[bench_rng_next(&r) % (uint64_t)s->accounts];
 		bank_statement *st = NULL;
 		double t0 = bench_now();
 		int rc = bank_statement_get(&st, s->b, acct, 0, 0, 100, NULL);
-		t_page += bench_now() - t0;
+		d_page[i] = bench_now() - t0;
+		t_page += d_page[i];
 		if (rc != BANK_OK)
 			fail("bank_statement_get", rc);
 		entries += (long)st->count;
@@ -195,7 +220,8 @@ static void measure_reads(bench *s)
 		bank_balance bal;
 		t0 = bench_now();
 		rc = bank_balance_get(&bal, s->b, acct);
-		t_bal += bench_now() - t0;
+		d_bal[i] = bench_now() - t0;
+		t_bal += d_bal[i];
 		if (rc != BANK_OK)
 			fail("bank_balance_get", rc);
 	}
@@ -207,7 +233,8 @@ static void measure_reads(bench *s)
 		bank_statement *st = NULL;
 		double t0 = bench_now();
 		int rc = bank_statement_get(&st, s->b, acct, 0, 0, SHORT_PAGE, NULL);
-		t_short += bench_now() - t0;
+		d_short[i] = bench_now() - t0;
+		t_short += d_short[i];
 		if (rc != BANK_OK)
 			fail("bank_statement_get (short)", rc);
 		entries_short += (long)st->count;
@@ -215,10 +242,15 @@ static void measure_reads(bench *s)
 	}
 	long n = s->measure_reads;
 	printf("reads journal=%ld accounts=%ld samples=%ld statement_us=%.1f page_entries=%.1f page2_us=%.1f "
-	       "page2_samples=%ld page2_entries=%.1f balance_us=%.1f short_us=%.1f short_entries=%.1f\n",
+	       "page2_samples=%ld page2_entries=%.1f balance_us=%.1f short_us=%.1f short_entries=%.1f "
+	       "statement_p50_us=%.1f balance_p50_us=%.1f short_p50_us=%.1f\n",
 	       s->rows, s->accounts, n, t_page * 1e6 / (double)n, (double)entries / (double)n,
 	       pages2 ? t_page2 * 1e6 / (double)pages2 : 0.0, pages2, pages2 ? (double)entries2 / (double)pages2 : 0.0,
-	       t_bal * 1e6 / (double)n, t_short * 1e6 / (double)n, (double)entries_short / (double)n);
+	       t_bal * 1e6 / (double)n, t_short * 1e6 / (double)n, (double)entries_short / (double)n,
+	       median_us(d_page, n), median_us(d_bal, n), median_us(d_short, n));
+	free(d_page);
+	free(d_bal);
+	free(d_short);
 	fflush(stdout);
 }
 

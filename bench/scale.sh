@@ -23,6 +23,8 @@
 #     it by cursor when the account has one) and of one balance, over SAMPLES random
 #     accounts, at the end size against the same at 100,000 journal rows (measured in
 #     the SMALL run when its journal passes 100,000 rows); goal: within 2x
+#   - the medians of the short page and the balance (the same bank as it grows), and of
+#     the first page, beside the means: a few slow calls move a mean, not a median
 #   - the same for a short page (the first 16 entries, the same length at every size):
 #     the SMALL bank at the end size against itself at 100,000 rows, and the large bank
 #     against the SMALL one
@@ -203,6 +205,7 @@ $2 == "reads" {
 	rpn[k] = field($0, "page2_samples"); rb[k] = field($0, "balance_us")
 	re_[k] = field($0, "page_entries"); re2[k] = field($0, "page2_entries")
 	rsh[k] = field($0, "short_us"); rshn[k] = field($0, "short_entries")
+	rshm[k] = field($0, "short_p50_us"); rsm[k] = field($0, "statement_p50_us"); rbm[k] = field($0, "balance_p50_us")
 }
 $2 ~ /^maxrss_kib=/ { rss[$1] = field($0, "maxrss_kib"); wall[$1] = field($0, "wall") }
 END {
@@ -254,6 +257,14 @@ END {
 	       rj[base], r1, (r1 <= 2 ? "within 2x" : "NOT within 2x")
 	printf "short page, %s accounts at %s rows / %s accounts at %s rows: %.2fx: %s\n", accounts, rj[end_], \
 	       small, rj[base], r2, (r2 <= 2 ? "within 2x" : "NOT within 2x")
+	# The same with medians: one slow call (a page fault, a burst from a neighbour) moves a
+	# mean of a few hundred samples, not a median.
+	m1 = ratio(rshm[sm_end], rshm[base]); m2 = ratio(rbm[sm_end], rbm[base])
+	printf "medians, %s accounts at %s rows / at %s rows (the same bank): short page %.2fx (%.1f / %.1f us), " \
+	       "balance %.2fx: %s\n", small, rj[sm_end], rj[base], m1, rshm[sm_end], rshm[base], m2, \
+	       (m1 <= 2 && m2 <= 2 ? "within 2x" : "NOT within 2x")
+	m3 = ratio(rsm[end_], rsm[base])
+	printf "medians, first page at %s rows / at %s rows (libbank / libbank_small): %.2fx\n", rj[end_], rj[base], m3
 
 	if (nsw > 0) {
 		printf "\nbatch-size sweep: batched transfers/s, one window per batch size after the main one\n"

@@ -45,7 +45,7 @@ grep 'journal holds' "$tmp/err" | awk '{
 
 grep -q 'warning: refused' "$tmp/out" && fail "a transfer was refused"
 for section in 'batched transfers/s' 'the same at 1000 accounts' 'reads, mean microseconds' \
-	'short page (the first 16 entries)' 'batch-size sweep' 'peak resident memory'; do
+	'short page (the first 16 entries)' 'medians, ' 'batch-size sweep' 'peak resident memory'; do
 	grep -qF "$section" "$tmp/out" || fail "the report has no \"$section\" section"
 done
 
