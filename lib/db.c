@@ -7,8 +7,8 @@
  * Writes: BEGIN IMMEDIATE takes the write lock up front, so a write transaction never
  * fails half-way with SQLITE_BUSY; sqlite3_busy_timeout waits for other writers, and
  * bank__tx_begin retries a busy that came back early, within the same timeout. Nested
- * write scopes (a
- * public call made inside another's transaction) are counted, not nested in SQL.
+ * write scopes (a public call made inside another's transaction) are counted, not
+ * nested in SQL.
  */
 #include <stdint.h>
 #include <stdlib.h>
