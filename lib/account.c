@@ -737,27 +737,26 @@ static int close_account(bank *b, bank_account *a, const char *reason, bank_time
 		return rc;
 	/* Interest first (interest.c): accrued to yesterday and posted, so the balance that
 	 * must be zero includes it. A refused close rolls the posting back with everything else. */
-	int64_t before = 0, balance = 0, pending = 0;
-	if ((rc = balance_pending(b, a->id, &before, &pending)) != BANK_OK ||
-	    (rc = bank__interest_close(b, a->id)) != BANK_OK ||
+	int64_t interest = 0, balance = 0, pending = 0;
+	if ((rc = bank__interest_close(b, a->id, &interest)) != BANK_OK ||
 	    (rc = balance_pending(b, a->id, &balance, &pending)) != BANK_OK)
 		return rc;
 	if (pending != 0)
 		return bank__err(BANK_EINVAL, "account %s has active holds; post or void them first", a->number);
 	if (balance != 0) {
-		char amt[BANK_AMOUNT_SIZE], interest[BANK_AMOUNT_SIZE];
+		char amt[BANK_AMOUNT_SIZE], paid[BANK_AMOUNT_SIZE];
 		if (bank_amount_format(amt, sizeof amt, balance, a->currency) != BANK_OK)
 			snprintf(amt, sizeof amt, "%lld", (long long)balance);
-		if (balance == before)
+		if (interest == 0)
 			return bank__err(BANK_EINVAL, "account %s has a balance of %s %s; it must be zero to close",
 					 a->number, amt, a->currency);
 		/* The interest is posted only if the close goes through: say how to get it out. */
-		if (bank_amount_format(interest, sizeof interest, balance - before, a->currency) != BANK_OK)
-			snprintf(interest, sizeof interest, "%lld", (long long)(balance - before));
+		if (bank_amount_format(paid, sizeof paid, interest, a->currency) != BANK_OK)
+			snprintf(paid, sizeof paid, "%lld", (long long)interest);
 		return bank__err(BANK_EINVAL,
 				 "account %s has a balance of %s %s, interest to date of %s included; it must be zero "
 				 "to close: settle the interest (bank_interest_settle) and empty the account first",
-				 a->number, amt, a->currency, interest);
+				 a->number, amt, a->currency, paid);
 	}
 	bank__q *q = bank__q_get(b, "UPDATE account SET status = 'closed', frozen = 0, closed_at = ? WHERE id = ?");
 	if (q == NULL)

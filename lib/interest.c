@@ -1041,10 +1041,9 @@ done:
 	return rc;
 }
 
-int bank__interest_close(bank *b, int64_t account_id)
+int bank__interest_close(bank *b, int64_t account_id, int64_t *posted)
 {
-	int64_t posted;
-	return settle(b, account_id, false, NULL, &posted);
+	return settle(b, account_id, false, NULL, posted);
 }
 
 struct settle_ctx {

@@ -389,9 +389,10 @@ int bank__interest_rate_insert(bank *b, int64_t product_id, bank_date from, int6
 int bank__interest_rate_today(bank *b, int64_t product_id, int64_t *rate);
 /**
  * Accrues a customer account to yesterday and posts its open period, final (the next one
- * is not opened): what closing does first, in the caller's write transaction.
+ * is not opened): what closing does first, in the caller's write transaction. *posted
+ * is the interest it posted (minor units; 0 for none).
  */
-int bank__interest_close(bank *b, int64_t account_id);
+int bank__interest_close(bank *b, int64_t account_id, int64_t *posted);
 #ifdef BANK_INTERNAL_TESTS
 /** Test hooks: accounts per run transaction (0: the default), and commits before a run stops (0: never). */
 extern size_t bank__interest_test_batch;

@@ -1318,6 +1318,56 @@ static void statement_entry_out(ctx *c, const bank_statement_entry *e, const cha
 }
 
 /*
+ * A statement's head: the JSON object up to its open entries array (with the closing
+ * balance when @p closing_first: a page knows it before its entries), or the human
+ * header lines.
+ */
+static void statement_head_out(ctx *c, const bank_statement *s, const char *from, const char *to, bool closing_first)
+{
+	if (c->json) {
+		jw_obj_begin(&c->j, NULL);
+		jw_str(&c->j, "account", s->account);
+		jw_str(&c->j, "currency", s->currency);
+		jw_str(&c->j, "from", from);
+		jw_str(&c->j, "to", to);
+		jw_time_or_null(c, "since", s->since);
+		jw_time_or_null(c, "until", s->until);
+		jw_amount(c, "opening_balance", s->opening_balance, s->currency);
+		if (closing_first)
+			jw_amount(c, "closing_balance", s->closing_balance, s->currency);
+		jw_arr_begin(&c->j, "entries");
+	} else {
+		outf(c, "statement of %s (%s)", s->account, s->currency);
+		if (from != NULL)
+			outf(c, " from %s", from);
+		if (to != NULL)
+			outf(c, " to %s", to);
+		outf(c, "\nopening balance: %s\n", amt(c, s->opening_balance, s->currency));
+		outf(c, "%-27s  %-10s  %14s  %14s  %-12s  %-36s  %s\n", "AT", "KIND", "AMOUNT", "BALANCE",
+		     "COUNTERPARTY", "ID", "MEMO");
+	}
+}
+
+/*
+ * A statement's tail after its entries: the closing balance (in JSON only when
+ * statement_head_out() did not write it) and the cursor of the next page, or none.
+ */
+static void statement_tail_out(ctx *c, const char *cur, int64_t closing, bool closing_first, const char *next)
+{
+	if (c->json) {
+		jw_arr_end(&c->j);
+		if (!closing_first)
+			jw_amount(c, "closing_balance", closing, cur);
+		jw_str(&c->j, "next", next);
+		jw_obj_end(&c->j);
+	} else {
+		outf(c, "closing balance: %s\n", amt(c, closing, cur));
+		if (next != NULL)
+			outf(c, "more: --after %s\n", next);
+	}
+}
+
+/*
  * statement --all: every entry of the period through the library's streaming iterator,
  * printed a page at a time, so an export of any length runs in the memory of one page.
  * The JSON object is the page's, with closing_balance after the entries (the balance
@@ -1334,26 +1384,7 @@ static int statement_all(ctx *c, const char *account, bank_time since, bank_time
 	char cur[BANK_CURRENCY_SIZE];
 	snprintf(cur, sizeof cur, "%s", h->currency);
 	int64_t closing = h->opening_balance;
-	if (c->json) {
-		jw_obj_begin(&c->j, NULL);
-		jw_str(&c->j, "account", h->account);
-		jw_str(&c->j, "currency", cur);
-		jw_str(&c->j, "from", from);
-		jw_str(&c->j, "to", to);
-		jw_time_or_null(c, "since", h->since);
-		jw_time_or_null(c, "until", h->until);
-		jw_amount(c, "opening_balance", h->opening_balance, cur);
-		jw_arr_begin(&c->j, "entries");
-	} else {
-		outf(c, "statement of %s (%s)", h->account, cur);
-		if (from != NULL)
-			outf(c, " from %s", from);
-		if (to != NULL)
-			outf(c, " to %s", to);
-		outf(c, "\nopening balance: %s\n", amt(c, h->opening_balance, cur));
-		outf(c, "%-27s  %-10s  %14s  %14s  %-12s  %-36s  %s\n", "AT", "KIND", "AMOUNT", "BALANCE",
-		     "COUNTERPARTY", "ID", "MEMO");
-	}
+	statement_head_out(c, h, from, to, false);
 	const bank_statement_entry *e = NULL;
 	size_t n = 0;
 	while ((rc = bank_statement_iter_next(it, &e)) == 1) {
@@ -1365,14 +1396,7 @@ static int statement_all(ctx *c, const char *account, bank_time since, bank_time
 	bank_statement_iter_free(it);
 	if (rc < 0)
 		return fail_lib(c, rc, NULL);
-	if (c->json) {
-		jw_arr_end(&c->j);
-		jw_amount(c, "closing_balance", closing, cur);
-		jw_null(&c->j, "next");
-		jw_obj_end(&c->j);
-	} else {
-		outf(c, "closing balance: %s\n", amt(c, closing, cur));
-	}
+	statement_tail_out(c, cur, closing, false, NULL);
 	return 0;
 }
 
@@ -1406,38 +1430,10 @@ static int cmd_statement(ctx *c, const args *a)
 	int rc = bank_statement_get(&s, c->b, a->pos[0], since, until, (size_t)limit, opt(a, "after"));
 	if (rc != BANK_OK)
 		return fail_lib(c, rc, NULL);
-	const char *cur = s->currency;
-	if (c->json) {
-		jw_obj_begin(&c->j, NULL);
-		jw_str(&c->j, "account", s->account);
-		jw_str(&c->j, "currency", cur);
-		jw_str(&c->j, "from", from);
-		jw_str(&c->j, "to", to);
-		jw_time_or_null(c, "since", s->since);
-		jw_time_or_null(c, "until", s->until);
-		jw_amount(c, "opening_balance", s->opening_balance, cur);
-		jw_amount(c, "closing_balance", s->closing_balance, cur);
-		jw_arr_begin(&c->j, "entries");
-		for (size_t i = 0; i < s->count; i++)
-			statement_entry_out(c, &s->entries[i], cur);
-		jw_arr_end(&c->j);
-		jw_str(&c->j, "next", s->next);
-		jw_obj_end(&c->j);
-	} else {
-		outf(c, "statement of %s (%s)", s->account, cur);
-		if (from != NULL)
-			outf(c, " from %s", from);
-		if (to != NULL)
-			outf(c, " to %s", to);
-		outf(c, "\nopening balance: %s\n", amt(c, s->opening_balance, cur));
-		outf(c, "%-27s  %-10s  %14s  %14s  %-12s  %-36s  %s\n", "AT", "KIND", "AMOUNT", "BALANCE",
-		     "COUNTERPARTY", "ID", "MEMO");
-		for (size_t i = 0; i < s->count; i++)
-			statement_entry_out(c, &s->entries[i], cur);
-		outf(c, "closing balance: %s\n", amt(c, s->closing_balance, cur));
-		if (s->next != NULL)
-			outf(c, "more: --after %s\n", s->next);
-	}
+	statement_head_out(c, s, from, to, true);
+	for (size_t i = 0; i < s->count; i++)
+		statement_entry_out(c, &s->entries[i], s->currency);
+	statement_tail_out(c, s->currency, s->closing_balance, true, s->next);
 	bank_statement_free(s);
 	return 0;
 }

@@ -87,6 +87,8 @@ static void export_pass(bank *b, const char *a, long n, long bound_mib, bool ite
 		int rc;
 		while ((rc = bank_statement_iter_next(it, &e)) == 1) {
 			const bank_statement *page = bank_statement_iter_page(it);
+			/* A new page is allocated while the iterator still holds the old one, so
+			 * consecutive pages never share an address. */
 			if (page != last) {
 				pages++;
 				last = page;
